@@ -1,0 +1,103 @@
+"""create_app(settings): the whole emulator, assembled in one place.
+
+Order matters and is visible here: state store → vendors → scenario engine → routes →
+error rendering → the request pipeline (emulator/pipeline.py) around everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from emulator import __version__
+from emulator.control import control_routers
+from emulator.errors import DomainError, MethodNotAllowed, NotFound
+from emulator.pipeline import EmulatorPipeline
+from emulator.runtime import Runtime
+from emulator.scenario_engine import NoScenarios
+from emulator.settings import Settings
+from emulator.validation import describe_validation_errors
+from emulator.vendors.registry import vendor_classes
+
+log = logging.getLogger("emulator")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime = Runtime(settings)
+    for name, cls in vendor_classes().items():
+        if getattr(settings, name).enabled:
+            runtime.add_vendor(cls(runtime))
+    runtime.scenarios = NoScenarios()
+
+    runtime.db.create_all()
+    for vendor in runtime.vendors.values():
+        vendor.on_startup()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        runtime.db.dispose()
+
+    app = FastAPI(
+        title="purchase-emulator",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url=None,  # the published contract is openapi.yaml, served by control
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+
+    for router in control_routers(runtime):
+        app.include_router(router)
+    for vendor in runtime.vendors.values():
+        for router in vendor.routers():
+            app.include_router(router)
+
+    _install_error_rendering(app, runtime)
+    app.add_middleware(EmulatorPipeline, runtime=runtime)
+    return app
+
+
+def _install_error_rendering(app: FastAPI, runtime: Runtime) -> None:
+    """FastAPI's own 404/405/422 bodies never reach a client: each vendor renders its own."""
+
+    def render(exc: DomainError, request: Request):
+        from starlette.responses import Response
+
+        captured = runtime.render_error(exc, request.url.path)
+        return Response(captured.body, captured.status, headers={
+            k.decode(): v.decode("latin-1") for k, v in captured.headers
+            if k.lower() != b"content-length"
+        })
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError):
+        return render(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        message, fields = describe_validation_errors(exc.errors())
+        vendor = runtime.vendor_for_path(request.url.path)
+        if vendor is None:
+            from emulator.jsonio import JSONResponse
+
+            return JSONResponse({"detail": message, "errors": fields}, status_code=422)
+        return vendor.render_validation(message, fields, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:
+            return render(MethodNotAllowed(
+                f"method {request.method} is not allowed on {request.url.path}"), request)
+        if exc.status_code == 404:
+            return render(NotFound(f"no such endpoint: {request.method} {request.url.path}"),
+                          request)
+        error = DomainError(str(exc.detail))
+        error.status = exc.status_code
+        return render(error, request)

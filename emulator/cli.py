@@ -1,0 +1,132 @@
+"""purchase-emulator: serve | openapi (| scenarios, added by the scenario engine).
+
+Options left out on the command line fall back to EMULATOR_* environment variables, then to
+the defaults in emulator/settings.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from emulator import __version__
+
+SERVE_OPTIONS = [
+    # (flag, settings field, help, extra argparse kwargs)
+    ("--host", "host", "interface to listen on (EMULATOR_HOST, default 127.0.0.1)", {}),
+    ("--port", "port", "TCP port for every API (EMULATOR_PORT, default 8080)", {"type": int}),
+    ("--database-url", "database_url",
+     "SQLAlchemy URL of the state store (EMULATOR_DATABASE_URL, default sqlite:///./emulator.db)",
+     {}),
+    ("--seed", "seed", "seed for catalogues and scenario randomness (EMULATOR_SEED, default 0)",
+     {"type": int}),
+    ("--scenario", "scenarios",
+     "scenario name or YAML path to activate; repeatable (EMULATOR_SCENARIOS, comma-separated)",
+     {"action": "append"}),
+    ("--scenarios-dir", "scenarios_dir",
+     "extra directory of scenario files; repeatable (EMULATOR_SCENARIOS_DIR)",
+     {"action": "append", "type": Path}),
+    ("--fixtures", "fixtures", "YAML/JSON fixture file loaded at start; repeatable "
+     "(EMULATOR_FIXTURES)", {"action": "append", "type": Path}),
+    ("--public-url", "public_url",
+     "base URL used in generated links (EMULATOR_PUBLIC_URL, default: the request's host)", {}),
+    ("--admin-token", "admin_token",
+     "require this token on /__admin (EMULATOR_ADMIN_TOKEN, default: open)", {}),
+    ("--log-format", "log_format", "auto | json | text (EMULATOR_LOG_FORMAT, default auto)",
+     {"choices": ["auto", "json", "text"]}),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="purchase-emulator",
+        description="A stateful local emulator of HL Connect, GmodStore v3 and GVP UNIAPI.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the emulator (all vendors on one port)",
+                           description="Run the emulator: every vendor's API on one port.")
+    for flag, dest, help_text, extra in SERVE_OPTIONS:
+        serve.add_argument(flag, dest=dest, help=help_text, default=None, **extra)
+    serve.set_defaults(func=cmd_serve)
+
+    spec = sub.add_parser("openapi", help="print (or --write) the merged openapi.yaml")
+    spec.add_argument("--write", type=Path, help="write to this file instead of stdout")
+    spec.set_defaults(func=cmd_openapi)
+
+    _add_extension_commands(sub)
+    return parser
+
+
+def _add_extension_commands(sub) -> None:
+    """Sub-commands contributed by other modules (e.g. `scenarios`)."""
+    try:
+        from emulator.scenario_engine.cli import add_commands
+    except ImportError:
+        return
+    add_commands(sub)
+
+
+def settings_from_args(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from emulator.settings import Settings
+
+    overrides = {dest: getattr(args, dest) for _, dest, _, _ in SERVE_OPTIONS
+                 if getattr(args, dest, None) is not None}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SystemExit(f"purchase-emulator: invalid configuration:\n{exc}") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from emulator.app import create_app
+    from emulator.logs import configure_logging
+
+    settings = settings_from_args(args)
+    configure_logging(settings.log_format)
+    try:
+        app = create_app(settings)
+    except Exception as exc:  # a bad scenario, fixture or database URL: say so, no traceback
+        print(f"purchase-emulator: cannot start: {exc}", file=sys.stderr)
+        return 2
+    print(banner(app.state.runtime, settings), flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                access_log=False, timeout_graceful_shutdown=10)
+    return 0
+
+
+def banner(runtime, settings) -> str:
+    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = settings.public_url or f"http://{shown_host}:{settings.port}"
+    lines = [f"purchase-emulator {__version__} on {base}  (state: {settings.database_url})"]
+    for vendor in runtime.vendors.values():
+        lines.extend(vendor.startup_lines(base))
+    lines.append(f"  admin      {base}/__admin   health: {base}/__admin/health")
+    lines.append(f"  contract   {base}/openapi.yaml")
+    return "\n".join(lines)
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from emulator.openapi import render_spec
+
+    text = render_spec()
+    if args.write:
+        args.write.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""The emulator's own surface under /__admin, shared by every vendor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from emulator.control import health, spec
+
+
+def control_routers(runtime) -> list[APIRouter]:
+    return [health.router, spec.router]

@@ -1,0 +1,22 @@
+"""Readiness: answers 200 once the app is serving (schema created, vendors seeded)."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Depends
+
+from emulator import __version__
+from emulator.runtime import Runtime, get_runtime
+
+router = APIRouter(prefix="/__admin", tags=["admin"])
+
+
+@router.get("/health", operation_id="admin_health")
+def health(runtime: Runtime = Depends(get_runtime)) -> dict:
+    return {
+        "status": "ok",
+        "version": __version__,
+        "vendors": sorted(runtime.vendors),
+        "uptime_seconds": round(time.time() - runtime.started_at, 3),
+    }

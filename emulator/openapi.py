@@ -1,0 +1,66 @@
+"""openapi.yaml is assembled from one fragment per vendor plus the admin API.
+
+Each vendor folder owns its `openapi.yaml` fragment (paths and components); this module merges
+them in registry order. The root `openapi.yaml` is this output, written by
+`purchase-emulator openapi --write openapi.yaml`; a test fails when the two differ or when the
+app serves a route the document does not describe.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from emulator import __version__
+from emulator.vendors.registry import vendor_classes
+
+CONTROL_FRAGMENT = Path(__file__).resolve().parent / "control" / "openapi.yaml"
+
+BASE = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "purchase-emulator",
+        "version": __version__,
+        "description": (
+            "A stateful local emulator of three vendors' purchase APIs: HL Connect (live at /, "
+            "sandbox under /sandbox), GmodStore API v3 (under /api/v3) and Telefonica GVP "
+            "UNIAPI (/{Service}.svc/{Method}), plus the emulator's own admin API (/__admin)."
+        ),
+    },
+    "servers": [{"url": "http://127.0.0.1:8080", "description": "a local emulator"}],
+}
+
+
+def _merge(spec: dict, fragment: dict, origin: str) -> None:
+    """Add a fragment's tags, paths and components; a name defined twice is an error."""
+    for tag in fragment.get("tags", []):
+        if tag not in spec.setdefault("tags", []):
+            spec["tags"].append(tag)
+    for path, item in (fragment.get("paths") or {}).items():
+        if path in spec.setdefault("paths", {}):
+            raise ValueError(f"{origin}: path {path} is already defined")
+        spec["paths"][path] = item
+    for section, entries in (fragment.get("components") or {}).items():
+        target = spec.setdefault("components", {}).setdefault(section, {})
+        for name, value in entries.items():
+            if name in target and target[name] != value:
+                raise ValueError(f"{origin}: components.{section}.{name} clashes")
+            target[name] = value
+
+
+def build_spec() -> dict:
+    spec: dict = yaml.safe_load(yaml.safe_dump(BASE))
+    fragments = [(CONTROL_FRAGMENT.name, _load(CONTROL_FRAGMENT))]
+    fragments += [(name, cls.load_fragment()) for name, cls in vendor_classes().items()]
+    for origin, fragment in fragments:
+        _merge(spec, fragment, origin)
+    return spec
+
+
+def render_spec() -> str:
+    return yaml.safe_dump(build_spec(), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}

@@ -1,0 +1,171 @@
+"""The request pipeline, in order, on one screen.
+
+    request id → sandbox → operation → body (size limit) → scenario `before` (latency,
+    short-circuit faults) → vendor route (auth → service → lifecycle → commit) → scenario
+    `after` (after-commit failures, overrides, transport faults) → headers → journal
+
+A pure ASGI middleware (not BaseHTTPMiddleware): the body is read once and replayed, the
+response is buffered so effects can replace it, and an unexpected exception becomes the
+vendor's own 500 envelope instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from emulator.context import RequestContext
+from emulator.errors import BadRequest, PayloadTooLarge, ServerError
+from emulator.http import CapturedResponse, RequestFacts
+from emulator.journal import JournalEntry, redact_headers, redact_mapping, redact
+from emulator.runtime import Runtime
+
+log = logging.getLogger("emulator.request")
+
+ADMIN_PREFIX = "/__admin"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+UNJOURNALED = ("/__admin", "/openapi.yaml", "/openapi.json", "/docs", "/favicon.ico")
+
+
+class EmulatorPipeline:
+    def __init__(self, app, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rt = self.runtime
+        started = time.perf_counter()
+        method, path = scope["method"], scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+        request_id = headers.get("x-request-id", "")
+        if not _SAFE_ID.match(request_id):
+            request_id = uuid.uuid4().hex
+        sandbox = headers.get("x-emulator-sandbox") or "default"
+        operation = rt.classify(method, path)
+        ctx = RequestContext(
+            request_id=request_id,
+            sandbox=sandbox,
+            clock=rt.clocks.get(sandbox) if _SAFE_ID.match(sandbox) else rt.clocks.get("default"),
+            base_url=rt.settings.public_url or _base_url(scope, headers),
+            operation=operation,
+        )
+        scope.setdefault("state", {})["ctx"] = ctx
+
+        body, too_large = await _read_body(receive, rt.settings.max_body_bytes)
+        client = scope.get("client")
+        facts = RequestFacts(
+            method, path, scope.get("query_string", b"").decode("latin-1"), headers, body,
+            client[0] if client else None,
+        )
+
+        response: CapturedResponse | None = None
+        if not _SAFE_ID.match(sandbox):
+            response = rt.render_error(BadRequest("X-Emulator-Sandbox must be 1-128 characters "
+                                                  "of letters, digits, '.', '_', ':' or '-'"), path)
+        elif too_large:
+            response = rt.render_error(PayloadTooLarge(
+                f"request body exceeds the limit of {rt.settings.max_body_bytes} bytes"), path)
+        elif not path.startswith(ADMIN_PREFIX):
+            response = await rt.scenarios.before(ctx, facts)
+
+        if response is None:
+            response = await self._call_app(scope, body, path, ctx)
+            if not path.startswith(ADMIN_PREFIX):
+                response = await rt.scenarios.after(ctx, facts, response)
+
+        response.set_header("x-request-id", request_id)
+        if ctx.rules:
+            response.set_header("x-emulator-rule", ",".join(ctx.rules))
+        try:
+            await response.send(send)
+        finally:
+            self._journal(ctx, facts, response, started)
+
+    async def _call_app(self, scope, body: bytes, path: str, ctx: RequestContext) -> CapturedResponse:
+        sent_body = False
+
+        async def replay():
+            nonlocal sent_body
+            if not sent_body:
+                sent_body = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.disconnect"}
+
+        captured = CapturedResponse(500)
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            if message["type"] == "http.response.start":
+                captured.status = message["status"]
+                captured.headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, replay, capture)
+        except Exception:  # the vendor's 500 envelope, never a traceback on the wire
+            log.exception("unhandled error in %s %s (request %s)", scope["method"], path,
+                          ctx.request_id)
+            return self.runtime.render_error(ServerError("Internal server error"), path)
+        captured.body = b"".join(chunks)
+        return captured
+
+    def _journal(self, ctx: RequestContext, facts: RequestFacts, response: CapturedResponse,
+                 started: float) -> None:
+        if facts.path.startswith(UNJOURNALED):
+            return
+        op = ctx.operation
+        body = facts.json if facts.json is not None else (
+            facts.form or facts.body[:2048].decode("utf-8", "replace") or None)
+        self.runtime.journal.record(JournalEntry(
+            id=self.runtime.journal.next_id(),
+            at=ctx.clock.time(),
+            request_id=ctx.request_id,
+            sandbox=ctx.sandbox,
+            method=facts.method,
+            path=facts.path,
+            query=redact_mapping(facts.query),
+            headers=redact_headers(facts.headers.items()),
+            body=redact(body),
+            vendor=op.vendor if op else None,
+            operation=op.operation_id if op else None,
+            flavour=op.flavour if op else None,
+            status=response.status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            rules=list(ctx.rules),
+            effects=list(ctx.effects),
+        ))
+
+
+async def _read_body(receive, limit: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    too_large = False
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            too_large = True  # keep draining so the client is not left writing
+            chunks.clear()
+        elif not too_large:
+            chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks), too_large
+
+
+def _base_url(scope, headers: dict[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"

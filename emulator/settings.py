@@ -1,0 +1,84 @@
+"""Runtime configuration.
+
+Every option is an `EMULATOR_*` environment variable (nested vendor options use a double
+underscore, e.g. `EMULATOR_GVP__OAUTH_MODE=strict`) and can be overridden by the CLI. Nothing is
+read at import time: `create_app(settings)` receives an instance, tests build their own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from emulator.vendors.gmodstore.settings import GmodStoreSettings
+from emulator.vendors.gvp.settings import GvpSettings
+from emulator.vendors.hlconnect.settings import HLConnectSettings
+
+BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def _split_csv(value: object) -> object:
+    # Environment variables carry lists as "a,b,c"; the CLI already passes lists.
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="EMULATOR_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8080, ge=0, le=65535, description="TCP port for every emulated API.")
+    database_url: str = Field(
+        "sqlite:///./emulator.db",
+        description="SQLAlchemy URL of the state store (SQLite file by default, WAL mode).",
+    )
+    seed: int = Field(0, description="Seed for generated catalogues and scenario randomness.")
+    scenarios: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Scenario names or YAML paths active at start."
+    )
+    scenarios_dir: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Extra directories searched for scenario names."
+    )
+    public_url: str | None = Field(
+        None, description="Base URL used in generated links; default: the request's own base."
+    )
+    secret_key: str = Field(
+        "purchase-emulator-dev-secret",
+        description="HMAC key for signed tokens and URLs (change it for shared deployments).",
+    )
+    journal_size: int = Field(1000, ge=1, description="Requests kept per sandbox journal.")
+    max_body_bytes: int = Field(1_048_576, ge=1, description="Larger request bodies get 413.")
+    admin_token: str | None = Field(None, description="When set, /__admin requires it.")
+    clock_start: datetime | None = Field(
+        None, description="Start the virtual clock frozen at this instant (tests)."
+    )
+    log_format: Literal["auto", "json", "text"] = "auto"
+    ip_countries: dict[str, str] = Field(
+        default_factory=lambda: {
+            "192.0.2.0/24": "US",
+            "198.51.100.0/24": "GB",
+            "203.0.113.0/24": "DE",
+        },
+        description="Buyer IP ranges (CIDR) → ISO country, for regional rules.",
+    )
+    default_country: str = Field("US", description="Country of any IP not in ip_countries.")
+    fixtures: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+
+    hlconnect: HLConnectSettings = Field(default_factory=HLConnectSettings)
+    gmodstore: GmodStoreSettings = Field(default_factory=GmodStoreSettings)
+    gvp: GvpSettings = Field(default_factory=GvpSettings)
+
+    _split = field_validator("scenarios", "scenarios_dir", "fixtures", mode="before")(
+        classmethod(lambda cls, v: _split_csv(v))
+    )
+
+    @property
+    def scenario_dirs(self) -> list[Path]:
+        return [*self.scenarios_dir, BUNDLED_SCENARIOS_DIR]

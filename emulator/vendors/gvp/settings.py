@@ -1,0 +1,7 @@
+"""GVP options (EMULATOR_GVP__*)."""
+
+from pydantic import BaseModel
+
+
+class GvpSettings(BaseModel):
+    enabled: bool = True

@@ -1,0 +1,39 @@
+"""The shared request pipeline: health, request ids, size limit, unknown paths."""
+
+from __future__ import annotations
+
+
+def test_health_answers_ready(client):
+    r = client.get("/__admin/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert set(body["vendors"]) >= set()
+
+
+def test_request_id_is_echoed_or_generated(client):
+    r = client.get("/__admin/health", headers={"X-Request-Id": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    generated = client.get("/__admin/health").headers["x-request-id"]
+    assert len(generated) == 32
+    # an unsafe id is replaced, never echoed
+    r = client.get("/__admin/health", headers={"X-Request-Id": "bad id\twith tab"})
+    assert r.headers["x-request-id"] != "bad id\twith tab"
+
+
+def test_unknown_path_outside_vendors_is_plain_json_404(client):
+    r = client.get("/definitely-not-here")
+    assert r.status_code == 404
+    assert r.json() == {"detail": "no such endpoint: GET /definitely-not-here"}
+
+
+def test_body_over_limit_is_413(make_client):
+    small = make_client(max_body_bytes=10)
+    r = small.post("/__admin/health", content=b"x" * 11)
+    assert r.status_code == 413
+    assert "exceeds the limit of 10 bytes" in r.json()["detail"]
+
+
+def test_invalid_sandbox_header_is_400(client):
+    r = client.get("/__admin/health", headers={"X-Emulator-Sandbox": "../../etc"})
+    assert r.status_code == 400
