@@ -96,6 +96,34 @@ class Vendor:
         """The buyer's country from request fields (vendor-specific), if the request says."""
         return None
 
+    # -- control plane (/__admin) --------------------------------------------------------
+    # Orders/purchases are shown as plain dicts: at least {"id", "kind", "status",
+    # "created_at"} plus the vendor's own fields. `id` is the public id an admin URL uses.
+    def admin_resources(self, session, sandbox: str) -> list[dict]:
+        return []
+
+    def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
+        return None
+
+    def admin_force(self, session, sandbox: str, resource_id: str, action: str,
+                    message: str | None, now: float) -> dict:
+        """Force `action` (complete | fail | processing) on a resource; NotFound or
+        InvalidTransition when it cannot. `processing` pins it there (policy never)."""
+        from emulator.errors import BadRequest
+
+        raise BadRequest(f"{self.name} has no resources that can be forced")
+
+    def next_event_at(self, session, sandbox: str, now: float) -> float | None:
+        """The earliest future clock instant at which this vendor's state changes by itself
+        (a fulfilment due, a token or URL expiring, a rate-limit window resetting)."""
+        return None
+
+    def load_fixtures(self, sandbox: str, data: dict) -> None:
+        """Add extra catalogue entries/users/orders from a fixture file's `<vendor>` section;
+        raise ValueError naming the field for anything invalid."""
+        if data:
+            raise ValueError(f"{self.name}: fixtures are not supported")
+
     # -- helpers -------------------------------------------------------------------------
     @classmethod
     def load_fragment(cls) -> dict:
