@@ -15,7 +15,8 @@ import yaml
 from emulator import __version__
 from emulator.vendors.registry import vendor_classes
 
-CONTROL_FRAGMENT = Path(__file__).resolve().parent / "control" / "openapi.yaml"
+# the admin API: control/openapi.yaml plus one control/openapi.<area>.yaml per admin module
+CONTROL_DIR = Path(__file__).resolve().parent / "control"
 
 BASE = {
     "openapi": "3.0.3",
@@ -51,7 +52,7 @@ def _merge(spec: dict, fragment: dict, origin: str) -> None:
 
 def build_spec() -> dict:
     spec: dict = yaml.safe_load(yaml.safe_dump(BASE))
-    fragments = [(CONTROL_FRAGMENT.name, _load(CONTROL_FRAGMENT))]
+    fragments = [(p.name, _load(p)) for p in sorted(CONTROL_DIR.glob("openapi*.yaml"))]
     fragments += [(name, cls.load_fragment()) for name, cls in vendor_classes().items()]
     for origin, fragment in fragments:
         _merge(spec, fragment, origin)
