@@ -7,6 +7,7 @@ the defaults in emulator/settings.py.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -96,8 +97,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"purchase-emulator: cannot start: {exc}", file=sys.stderr)
         return 2
     print(banner(app.state.runtime, settings), flush=True)
+    # uvicorn drains in-flight requests on SIGTERM/SIGINT and then re-raises the signal; a
+    # handler of ours turns that re-raise into a clean exit 0 after the graceful shutdown.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                 access_log=False, timeout_graceful_shutdown=10)
+    print("purchase-emulator: stopped", flush=True)
     return 0
 
 
