@@ -118,9 +118,18 @@ class EmulatorPipeline:
 
     def _journal(self, ctx: RequestContext, facts: RequestFacts, response: CapturedResponse,
                  started: float) -> None:
+        op = ctx.operation
+        elapsed = time.perf_counter() - started
+        self.runtime.metrics.observe(op.vendor if op else None, op.operation_id if op else None,
+                                     response.status, elapsed, ctx.rules)
+        log.info("%s %s -> %s", facts.method, facts.path, response.status, extra={"fields": {
+            "request_id": ctx.request_id, "sandbox": ctx.sandbox,
+            "vendor": op.vendor if op else None, "operation": op.operation_id if op else None,
+            "status": response.status, "duration_ms": round(elapsed * 1000, 3),
+            "rules": ctx.rules,
+        }})
         if facts.path.startswith(UNJOURNALED):
             return
-        op = ctx.operation
         body = facts.json if facts.json is not None else (
             facts.form or facts.body[:2048].decode("utf-8", "replace") or None)
         self.runtime.journal.record(JournalEntry(
@@ -137,7 +146,7 @@ class EmulatorPipeline:
             operation=op.operation_id if op else None,
             flavour=op.flavour if op else None,
             status=response.status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            duration_ms=round(elapsed * 1000, 3),
             rules=list(ctx.rules),
             effects=list(ctx.effects),
         ))

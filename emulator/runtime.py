@@ -29,6 +29,9 @@ class Runtime:
         self.geo = IpCountryTable(settings.ip_countries, settings.default_country)
         self.vendors: dict[str, Vendor] = {}
         self.scenarios = None  # set by create_app (scenario engine)
+        from emulator.metrics import Metrics
+
+        self.metrics = Metrics(self)
 
     def add_vendor(self, vendor: "Vendor") -> None:
         self.vendors[vendor.name] = vendor

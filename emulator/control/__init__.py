@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from emulator.control import health, spec
+from emulator.control import health, metrics, spec
 
 
 def control_routers(runtime) -> list[APIRouter]:
-    return [health.router, spec.router]
+    return [health.router, spec.router, metrics.router]
