@@ -42,6 +42,5 @@ def throwaway_database() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-
         with _connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
