@@ -108,7 +108,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def banner(runtime, settings) -> str:
-    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+    # nosec B104: compares, never binds; a wildcard listen address is shown as loopback
+    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # nosec B104
     base = settings.public_url or f"http://{shown_host}:{settings.port}"
     lines = [f"purchase-emulator {__version__} on {base}  (state: {settings.database_url})"]
     for vendor in runtime.vendors.values():
