@@ -1,0 +1,149 @@
+"""HL Connect (Hal Leonard digital sheet music): both flavours on one port.
+
+`live` at the root (token-based register, validate-before-payment) and `sandbox` under
+/sandbox (asset-based register). The signed links and images the API hands out are served
+under /hlconnect. See docs/hlconnect.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from emulator.errors import DomainError, Unprocessable
+from emulator.geo import InvalidIP
+from emulator.jsonio import JSONResponse
+from emulator.vendors.base import Operation, Vendor
+from emulator.vendors.hlconnect import admin
+from emulator.vendors.hlconnect.models import HLOrderLine, HLSpentToken
+
+_API = {  # (method, path below the flavour prefix) → operationId
+    ("GET", "/health"): "connector_health",
+    ("GET", "/assets/list"): "connector_assets_list",
+    ("POST", "/purchase/validate-purchase-before-payment"):
+        "connector_purchase_validate_purchase_before_payment",
+    ("POST", "/purchase/register"): "connector_purchase_register",
+    ("GET", "/purchase/info"): "connector_purchase_info",
+    ("GET", "/purchase/download-url"): "connector_purchase_download_url",
+    ("GET", "/purchase/view-url"): "connector_purchase_view_url",
+    ("DELETE", "/purchase/cancel"): "connector_purchase_cancel",
+}
+LIVE_ONLY = {"connector_purchase_validate_purchase_before_payment"}
+_FILES = [
+    (re.compile(r"^/hlconnect/download/[^/]+$"), "hlconnect_file_download"),
+    (re.compile(r"^/hlconnect/view/[^/]+$"), "hlconnect_file_view"),
+    (re.compile(r"^/hlconnect/images/[^/]+/[^/]+$"), "hlconnect_asset_image"),
+]
+_TOP = {"health", "assets", "purchase", "sandbox", "hlconnect"}
+
+
+class HLConnect(Vendor):
+    name = "hlconnect"
+    title = "HL Connect"
+    openapi_fragment = Path(__file__).with_name("openapi.yaml")
+
+    def __init__(self, runtime) -> None:
+        super().__init__(runtime)
+        from emulator.vendors.hlconnect.catalog import Catalog
+        from emulator.vendors.hlconnect.service import HLService
+
+        self.catalog = Catalog(runtime.settings.seed, self.settings.catalogue_size)
+        #: fixture assets per sandbox (catalogue additions live in memory, like the catalogue)
+        self.extra_assets: dict[str, dict[int, dict]] = {}
+        self.service = HLService(self)
+
+    # -- wiring --------------------------------------------------------------------------
+    def routers(self) -> list[APIRouter]:
+        from emulator.vendors.hlconnect.files_routes import build_files_router
+        from emulator.vendors.hlconnect.routes import build_router
+
+        return [build_router(self, "sandbox"), build_router(self, "live"),
+                build_files_router(self)]
+
+    def tables(self):
+        return [HLOrderLine, HLSpentToken]
+
+    def startup_lines(self, base_url: str) -> list[str]:
+        tokens = ", ".join(f"{t} (account {a.account}{'' if a.enabled else ', disabled'})"
+                           for t, a in self.settings.tokens.items())
+        return [
+            f"HL Connect live:    {base_url}/  (X-Environment: production)",
+            f"HL Connect sandbox: {base_url}/sandbox  (X-Environment: sandbox)",
+            f"HL Connect bearer tokens: {tokens}",
+            "HL Connect test assets: 1000001 completes, 1000002 fails, 1000003 stays "
+            "processing, 1000004 US/CA only, 1000005 min_qty 5, 1000006 partable "
+            "(parts 1000007-1000010)",
+        ]
+
+    # -- classification ------------------------------------------------------------------
+    def classify(self, method: str, path: str) -> Operation | None:
+        flavour, rest = ("sandbox", path[len("/sandbox"):]) if path.startswith("/sandbox/") \
+            else ("live", path)
+        op = _API.get((method.upper(), rest))
+        if op is not None:
+            if flavour == "sandbox":
+                return None if op in LIVE_ONLY else Operation(self.name, op + "_sandbox", flavour)
+            return Operation(self.name, op, flavour)
+        if method.upper() == "GET":
+            for pattern, op in _FILES:
+                if pattern.match(path):
+                    return Operation(self.name, op)
+        return None
+
+    def owns(self, path: str) -> bool:
+        return path.split("/", 2)[1] in _TOP if path.startswith("/") else False
+
+    def operation_ids(self) -> frozenset[str]:
+        ids = set(_API.values()) | {op + "_sandbox" for op in _API.values() - LIVE_ONLY}
+        return frozenset(ids | {op for _, op in _FILES})
+
+    # -- errors --------------------------------------------------------------------------
+    def render_error(self, exc: DomainError, path: str) -> Response:
+        code = exc.code if isinstance(exc.code, (int, float)) else exc.status
+        return JSONResponse({"name": exc.name, "message": exc.message, "code": code,
+                             "status": exc.status}, status_code=exc.status, headers=exc.headers)
+
+    def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
+        # HL refuses a sale to a restricted region at validation: 422, like the real check
+        return self.render_error(Unprocessable(message), path)
+
+    def buyer_country(self, query: dict[str, str], body: object) -> str | None:
+        if not isinstance(body, dict):
+            return None
+        ip = body.get("customer_ip")
+        if isinstance(ip, str):
+            try:
+                return self.runtime.geo.lookup(ip)
+            except InvalidIP:
+                return None
+        code = body.get("country_code")
+        return code.upper() if isinstance(code, str) and len(code) == 2 else None
+
+    # -- presentation --------------------------------------------------------------------
+    @staticmethod
+    def public_asset(asset: dict, base_url: str) -> dict:
+        """The asset as served: image paths become absolute URLs of this emulator."""
+        images = [{**img, "url": base_url + img["url"]
+                   if str(img.get("url", "")).startswith("/") else img.get("url")}
+                  for img in asset.get("images") or []]
+        return {**asset, "images": images}
+
+    # -- control plane -------------------------------------------------------------------
+    def admin_resources(self, session, sandbox: str) -> list[dict]:
+        return admin.resources(self, session, sandbox)
+
+    def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
+        return admin.resource(self, session, sandbox, resource_id)
+
+    def admin_force(self, session, sandbox: str, resource_id: str, action: str,
+                    message: str | None, now: float) -> dict:
+        return admin.force(self, session, sandbox, resource_id, action, message, now)
+
+    def next_event_at(self, session, sandbox: str, now: float) -> float | None:
+        return admin.next_event_at(session, sandbox, now)
+
+    def load_fixtures(self, sandbox: str, data: dict) -> None:
+        admin.load_fixtures(self, sandbox, data)

@@ -1,0 +1,191 @@
+"""HL Connect's side of the control plane: order lines as admin resources, forcing,
+next-event times, and fixtures (extra assets and ready-made orders)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from faker import Faker
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from emulator.errors import InvalidTransition, NotFound
+from emulator.lifecycle.progression import DEFAULT_PROGRESSION, Progression
+from emulator.vendors.hlconnect.lifecycle import (
+    CANCELLED, COMPLETED, FAILED, ORDER_LINE, PROCESSING, finish, progression_of,
+)
+from emulator.vendors.hlconnect.models import HLOrderLine
+
+if TYPE_CHECKING:
+    from emulator.vendors.hlconnect import HLConnect
+
+ASSET_FIELDS = {
+    "asset_id", "format_short_name", "format", "page_count", "title", "description",
+    "song_number", "public_domain", "external_ref", "external_ref_id", "voicing",
+    "performance_time", "difficulty_level_low", "difficulty_level_high", "min_qty", "tempo",
+    "world", "retail_price", "smd_id", "asset_type", "explicit", "partable", "countries",
+    "instruments", "categories", "images", "contributors", "keywords", "related_goods",
+    "renderings", "series", "skills", "usergens", "prices", "packages",
+}
+ORDER_FIELDS = {
+    "order_number", "order_line_id", "asset_id", "customer", "quantity", "unit_price",
+    "line_item_price", "country_code", "status", "account", "environment", "progression",
+    "failure_message",
+}
+
+
+def describe(line: HLOrderLine) -> dict:
+    return {
+        "id": line.public_id, "kind": "order_line", "status": line.status,
+        "created_at": line.created_at, "finished_at": line.finished_at,
+        "environment": line.environment, "account": line.account,
+        "order_id": line.order_number, "order_line_id": line.order_line_id,
+        "parent_line_id": line.parent_line_id, "asset_id": line.asset_id,
+        "customer": line.customer, "quantity": line.quantity, "unit_price": line.unit_price,
+        "line_item_price": line.line_item_price, "country_code": line.country_code,
+        "polls": line.polls, "progression": progression_of(line).model_dump(),
+        "failure_message": line.failure_message,
+    }
+
+
+def resources(vendor: "HLConnect", session, sandbox: str) -> list[dict]:
+    rows = session.exec(select(HLOrderLine).where(HLOrderLine.sandbox == sandbox)
+                        .order_by(HLOrderLine.pk)).all()
+    return [describe(row) for row in rows]
+
+
+def _find(session, sandbox: str, resource_id: str) -> HLOrderLine | None:
+    parts = resource_id.split("-")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts[1:]):
+        return None
+    env, account, order, line = parts[0], *map(int, parts[1:])
+    return session.exec(select(HLOrderLine).where(
+        HLOrderLine.sandbox == sandbox, HLOrderLine.environment == env,
+        HLOrderLine.account == account, HLOrderLine.order_number == order,
+        HLOrderLine.order_line_id == line)).first()
+
+
+def resource(vendor: "HLConnect", session, sandbox: str, resource_id: str) -> dict | None:
+    line = _find(session, sandbox, resource_id)
+    return describe(line) if line is not None else None
+
+
+def force(vendor: "HLConnect", session, sandbox: str, resource_id: str, action: str,
+          message: str | None, now: float) -> dict:
+    line = _find(session, sandbox, resource_id)
+    if line is None:
+        raise NotFound(f"no HL Connect order line {resource_id}")
+    if action in ("complete", "fail"):
+        finish(session, line, action, message, now, reason=f"admin force {action}")
+    elif action == "processing":
+        if line.status != PROCESSING:
+            raise InvalidTransition(ORDER_LINE.name, line.status, PROCESSING)
+        line.progression = Progression(kind="never").model_dump_json()
+        session.add(line)
+    else:
+        raise InvalidTransition(ORDER_LINE.name, line.status, action)
+    session.commit()
+    return describe(line)
+
+
+def next_event_at(session, sandbox: str, now: float) -> float | None:
+    rows = session.exec(select(HLOrderLine).where(
+        HLOrderLine.sandbox == sandbox, HLOrderLine.status == PROCESSING)).all()
+    due = [progression_of(r).due_at(r.created_at) for r in rows]
+    future = [d for d in due if d is not None and d > now]
+    return min(future) if future else None
+
+
+# -- fixtures ----------------------------------------------------------------------------
+def load_fixtures(vendor: "HLConnect", sandbox: str, data: dict) -> None:
+    if not isinstance(data, dict):
+        raise ValueError("hlconnect: the section must be a mapping with assets and/or orders")
+    unknown = set(data) - {"assets", "orders"}
+    if unknown:
+        raise ValueError(f"hlconnect.{sorted(unknown)[0]}: unknown key (use assets, orders)")
+    assets = {}
+    for i, raw in enumerate(data.get("assets") or []):
+        asset = _fixture_asset(raw, f"hlconnect.assets[{i}]")
+        assets[asset["asset_id"]] = asset
+    vendor.extra_assets.setdefault(sandbox, {}).update(assets)
+    lines = [_fixture_line(vendor, sandbox, raw, f"hlconnect.orders[{i}]")
+             for i, raw in enumerate(data.get("orders") or [])]
+    if not lines:
+        return
+    with vendor.runtime.db.write_session() as session:
+        for line, target in lines:
+            ORDER_LINE.start(session, line, sandbox=sandbox, resource_id=line.public_id,
+                             at=line.created_at, reason="fixture")
+            session.add(line)
+            if target in (COMPLETED, FAILED):
+                finish(session, line, "complete" if target == COMPLETED else "fail",
+                       line.failure_message, line.created_at, reason="fixture")
+            elif target == CANCELLED:
+                ORDER_LINE.apply(session, line, CANCELLED, sandbox=sandbox,
+                                 resource_id=line.public_id, at=line.created_at,
+                                 reason="fixture")
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise ValueError("hlconnect.orders: an order line appears twice (or already "
+                             "exists)") from None
+
+
+def _fixture_asset(raw: object, where: str) -> dict:
+    from emulator.vendors.hlconnect.catalog import generate_asset
+
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be a mapping of AssetItem fields")
+    unknown = set(raw) - ASSET_FIELDS
+    if unknown:
+        raise ValueError(f"{where}.{sorted(unknown)[0]}: not an AssetItem field")
+    asset_id = raw.get("asset_id")
+    if not isinstance(asset_id, int) or isinstance(asset_id, bool) or asset_id < 1:
+        raise ValueError(f"{where}.asset_id: must be a positive integer")
+    fake = Faker("en_US")
+    fake.seed_instance(f"fixture:{asset_id}")
+    return {**generate_asset(fake, asset_id), **raw}  # unspecified fields filled realistically
+
+
+def _fixture_line(vendor: "HLConnect", sandbox: str, raw: object,
+                  where: str) -> tuple[HLOrderLine, str]:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: must be a mapping")
+    unknown = set(raw) - ORDER_FIELDS
+    if unknown:
+        raise ValueError(f"{where}.{sorted(unknown)[0]}: unknown field")
+    for key in ("order_number", "order_line_id", "asset_id"):
+        value = raw.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{where}.{key}: must be a positive integer")
+    asset = vendor.service.asset(sandbox, raw["asset_id"])
+    if asset is None:
+        raise ValueError(f"{where}.asset_id: asset {raw['asset_id']} does not exist")
+    status = raw.get("status", PROCESSING)
+    if status not in ORDER_LINE.states:
+        raise ValueError(f"{where}.status: one of {sorted(ORDER_LINE.states)}")
+    env = raw.get("environment", "production")
+    if env not in ("production", "sandbox"):
+        raise ValueError(f"{where}.environment: production or sandbox")
+    try:
+        policy = Progression.model_validate(raw["progression"]) if "progression" in raw \
+            else DEFAULT_PROGRESSION
+        quantity = int(raw.get("quantity", 1))
+        unit = float(raw.get("unit_price", asset.get("retail_price") or 0))
+        account = int(raw.get("account", 1))
+    except (ValidationError, TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    line = HLOrderLine(
+        sandbox=sandbox, environment=env, account=account,
+        order_number=raw["order_number"], order_line_id=raw["order_line_id"],
+        asset_id=raw["asset_id"], customer=str(raw.get("customer", "Fixture Customer")),
+        quantity=quantity, unit_price=unit,
+        line_item_price=float(raw.get("line_item_price", round(unit * quantity, 2))),
+        country_code=str(raw.get("country_code", "US")).upper()[:2], status=PROCESSING,
+        progression=policy.model_dump_json(),
+        created_at=vendor.runtime.clocks.get(sandbox).time(),
+        failure_message=raw.get("failure_message"),
+    )
+    return line, status

@@ -1,0 +1,58 @@
+"""HL Connect's mutable state: order lines and spent validation tokens.
+
+`environment` separates the two flavours (live and sandbox are different hosts, so different
+systems at HL); `sandbox` is the emulator's own isolation (X-Emulator-Sandbox).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class HLOrderLine(SQLModel, table=True):
+    __tablename__ = "hl_order_line"
+    __table_args__ = (
+        # the 409 rule: one line per (order_number, order_line_id) per vendor account
+        UniqueConstraint("sandbox", "environment", "account", "order_number", "order_line_id",
+                         name="uq_hl_order_line"),
+    )
+
+    pk: int | None = Field(default=None, primary_key=True)
+    sandbox: str = Field(max_length=64, index=True)
+    environment: str = Field(max_length=16)  # production | sandbox
+    account: int
+    order_number: int
+    order_line_id: int
+    parent_line_id: int | None = None  # set on the lines of single parts of an ensemble
+    asset_id: int
+    customer: str = Field(max_length=500)
+    quantity: int
+    unit_price: float
+    line_item_price: float
+    country_code: str = Field(max_length=2)
+    status: str = Field(max_length=16)
+    progression: str  # a lifecycle Progression as JSON
+    polls: int = 0  # /purchase/info reads answered while PROCESSING
+    created_at: float
+    finished_at: float | None = None
+    failure_message: str | None = Field(default=None, max_length=500)
+
+    @property
+    def public_id(self) -> str:
+        """The id the admin API uses: environment-account-order-line."""
+        return f"{self.environment}-{self.account}-{self.order_number}-{self.order_line_id}"
+
+
+class HLSpentToken(SQLModel, table=True):
+    """A validation token used by a successful register (single use is this constraint)."""
+
+    __tablename__ = "hl_spent_token"
+    __table_args__ = (UniqueConstraint("sandbox", "token_id", name="uq_hl_spent_token"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    sandbox: str = Field(max_length=64, index=True)
+    token_id: str = Field(max_length=64)
+    account: int
+    order_number: int
+    spent_at: float

@@ -1,0 +1,137 @@
+"""HL Connect routes, thin: auth → wire model in → service → wire model out.
+
+One router per flavour: `live` at the root (token-based register, validate endpoint) and
+`sandbox` under /sandbox (asset-based register, no validate). Bodies are parsed here rather
+than by FastAPI so authentication is checked before the body (401 beats 422, as at HL).
+"""
+
+
+from typing import TYPE_CHECKING, Annotated, Callable, TypeVar
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
+from starlette.responses import Response
+
+from emulator.context import RequestContext, get_ctx
+from emulator.errors import Forbidden, ServerError, Unauthorized, Unprocessable
+from emulator.jsonio import JSONResponse
+from emulator.validation import describe_validation_errors
+from emulator.vendors.hlconnect.schemas import (
+    INT64_MAX, PurchaseRegisterRequest, PurchaseValidateBeforePaymentRequest,
+    SandboxPurchaseRegisterRequest,
+)
+from emulator.vendors.hlconnect.service import PRODUCTION, SANDBOX, Caller
+
+if TYPE_CHECKING:
+    from emulator.vendors.hlconnect import HLConnect
+
+OrderId = Annotated[int, Query(ge=1, le=INT64_MAX)]
+Ctx = Annotated[RequestContext, Depends(get_ctx)]
+
+
+def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
+    prefix = "" if flavour == "live" else "/sandbox"
+    environment = PRODUCTION if flavour == "live" else SANDBOX
+    suffix = "" if flavour == "live" else "_sandbox"
+    service = vendor.service
+    router = APIRouter(prefix=prefix, tags=[f"hlconnect-{flavour}"])
+    headers = {"X-Environment": environment}
+
+    def caller_for(*, disabled_status: int) -> Callable[[Request], Caller]:
+        def dependency(request: Request) -> Caller:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthorized("Missing access token: send Authorization: Bearer <token>")
+            account = vendor.settings.tokens.get(token)
+            if account is None:
+                raise Unauthorized("Invalid access token")
+            if not account.enabled:
+                if disabled_status == 403:
+                    raise Forbidden("Vendor access check failed")
+                raise Unauthorized("Invalid access token: the vendor account is disabled")
+            return Caller(account=account.account, environment=environment)
+
+        return dependency
+
+    AuthCaller = Annotated[Caller, Depends(caller_for(disabled_status=401))]
+    ListCaller = Annotated[Caller, Depends(caller_for(disabled_status=403))]
+
+    def ok(status: int, content: object | None) -> Response:
+        if content is None:
+            return Response(status_code=status, headers=headers)
+        return JSONResponse(content, status_code=status, headers=headers)
+
+    @router.get("/health", operation_id=f"connector_health{suffix}")
+    def health() -> Response:
+        try:
+            with vendor.runtime.db.read_session() as session:
+                session.exec(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - reported as the documented 500
+            raise ServerError("Health check failed: the database is unavailable") from None
+        return ok(200, [{"name": "api", "health": True}, {"name": "database", "health": True},
+                        {"name": "dam", "health": True}])
+
+    @router.get("/assets/list", operation_id=f"connector_assets_list{suffix}")
+    def assets_list(
+        ctx: Ctx, caller: ListCaller,
+        page_size: Annotated[int, Query(ge=1, le=vendor.settings.max_page_size)] = 20,
+        last_id: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
+    ) -> Response:
+        return ok(200, service.list_assets(ctx, prefix, page_size, last_id))
+
+    if flavour == "live":
+        @router.post("/purchase/validate-purchase-before-payment",
+                     operation_id="connector_purchase_validate_purchase_before_payment")
+        async def validate(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+            body = _parse(PurchaseValidateBeforePaymentRequest, await request.body())
+            return ok(200, service.validate(ctx, caller, body))
+
+        @router.post("/purchase/register", operation_id="connector_purchase_register")
+        async def register(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+            body = _parse(PurchaseRegisterRequest, await request.body())
+            service.register_live(ctx, caller, body)
+            return ok(201, None)
+    else:
+        @router.post("/purchase/register", operation_id="connector_purchase_register_sandbox")
+        async def register_sandbox(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+            body = _parse(SandboxPurchaseRegisterRequest, await request.body())
+            service.register_sandbox(ctx, caller, body)
+            return ok(201, None)
+
+    @router.get("/purchase/info", operation_id=f"connector_purchase_info{suffix}")
+    def info(ctx: Ctx, caller: AuthCaller, order_id: OrderId) -> Response:
+        status, content = service.info(ctx, caller, order_id)
+        if status == 502:  # documented without X-Environment: it is an error
+            return JSONResponse(content, status_code=502)
+        return ok(status, content)
+
+    @router.get("/purchase/download-url", operation_id=f"connector_purchase_download_url{suffix}")
+    def download_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+                     order_line_id: OrderId) -> Response:
+        return ok(200, service.link(ctx, caller, order_id, order_line_id, "download"))
+
+    @router.get("/purchase/view-url", operation_id=f"connector_purchase_view_url{suffix}")
+    def view_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+                 order_line_id: OrderId) -> Response:
+        return ok(200, service.link(ctx, caller, order_id, order_line_id, "view"))
+
+    @router.delete("/purchase/cancel", operation_id=f"connector_purchase_cancel{suffix}")
+    def cancel(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+               order_line_id: OrderId) -> Response:
+        service.cancel(ctx, caller, order_id, order_line_id)
+        return ok(201, None)
+
+    return router
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], body: bytes) -> M:
+    try:
+        return model.model_validate_json(body or b"")
+    except ValidationError as exc:
+        message, fields = describe_validation_errors(exc.errors())
+        raise Unprocessable(f"Request validation failed: {message}", fields=fields) from None
