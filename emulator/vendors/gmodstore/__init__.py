@@ -1,0 +1,124 @@
+"""GmodStore API v3 (ProductPurchasesApi) under /api/v3: the Vendor wiring.
+
+Rules live in service.py, the wire format in schemas.py, auth/scopes/rate limits in gate.py,
+the catalogue in catalog.py, the control-plane parts in admin.py and fixtures.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from emulator.errors import DomainError
+from emulator.vendors.base import Operation, Vendor
+from emulator.vendors.gmodstore import admin, fixtures, ratelimit
+from emulator.vendors.gmodstore.catalog import Catalog
+from emulator.vendors.gmodstore.cursors import CursorCodec
+from emulator.vendors.gmodstore.errors import render_error, render_validation
+from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase, GmsRateWindow
+from emulator.vendors.gmodstore.service import Principal, PurchaseService
+from emulator.vendors.gmodstore.settings import DEMO_PRODUCT_ID
+
+PREFIX = "/api/v3"
+_COLLECTION = re.compile(r"^/api/v3/products/[^/]+/purchases$")
+_ITEM = re.compile(r"^/api/v3/products/[^/]+/purchases/[^/]+$")
+_OPERATIONS = {
+    (_COLLECTION, "POST"): "create_product_purchase",
+    (_COLLECTION, "GET"): "list_product_purchases",
+    (_ITEM, "GET"): "get_product_purchase",
+    (_ITEM, "PUT"): "update_product_purchase",
+}
+
+
+class GmodStore(Vendor):
+    name = "gmodstore"
+    title = "GmodStore API v3"
+    openapi_fragment = Path(__file__).with_name("openapi.yaml")
+
+    def __init__(self, runtime) -> None:
+        super().__init__(runtime)
+        cfg = self.settings
+        self.catalog = Catalog(runtime.db, runtime.settings.seed, teams=cfg.teams,
+                               users=cfg.users, products=cfg.products)
+        self.service = PurchaseService(runtime.db, self.catalog,
+                                       CursorCodec(runtime.settings.secret_key),
+                                       cfg.default_per_page)
+        self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
+                       for token, t in cfg.tokens.items()}
+
+    # -- wiring ---------------------------------------------------------------------------
+    def routers(self) -> list[APIRouter]:
+        from emulator.vendors.gmodstore.routes import router
+
+        return [router, admin.router]
+
+    def tables(self):
+        return [GmsPurchase, GmsRateWindow, GmsCatalogEntry]
+
+    def startup_lines(self, base_url: str) -> list[str]:
+        return [
+            f"  gmodstore  {base_url}{PREFIX}   Authorization: Bearer gms-demo-token "
+            "(also gms-read-token, gms-other-team-token)",
+            f"             demo product {DEMO_PRODUCT_ID}   "
+            f"ids: {base_url}/__admin/gmodstore/products, /__admin/gmodstore/users",
+        ]
+
+    # -- requests -------------------------------------------------------------------------
+    def classify(self, method: str, path: str) -> Operation | None:
+        for (pattern, verb), operation_id in _OPERATIONS.items():
+            if verb == method and pattern.match(path):
+                return Operation(self.name, operation_id)
+        return None
+
+    def owns(self, path: str) -> bool:
+        return path == PREFIX or path.startswith(PREFIX + "/")
+
+    def operation_ids(self) -> frozenset[str]:
+        return frozenset(_OPERATIONS.values())
+
+    def allowed_methods(self, path: str) -> list[str]:
+        return sorted(verb for (pattern, verb) in _OPERATIONS if pattern.match(path))
+
+    def principal(self, token: str | None) -> Principal | None:
+        return self.tokens.get(token) if token else None
+
+    def count_request(self, ctx, principal: Principal | None, client_ip: str | None):
+        key = ratelimit.caller_key(principal.token if principal else None, client_ip)
+        return ratelimit.hit(self.runtime.db, ctx.sandbox, key, ctx.now(),
+                             self.settings.rate_limit, self.settings.rate_window_seconds)
+
+    # -- errors ---------------------------------------------------------------------------
+    def render_error(self, exc: DomainError, path: str) -> Response:
+        return render_error(exc)
+
+    def render_validation(self, message: str, fields: dict[str, list[str]], path: str) -> Response:
+        return render_validation(message, fields)
+
+    def rate_limited(self, message: str, headers: dict[str, str], path: str) -> Response:
+        # a scenario-injected 429: keep its headers and add GmodStore's own
+        merged = {"X-RateLimit-Limit": str(self.settings.rate_limit),
+                  "X-RateLimit-Remaining": "0", **headers}
+        if "Retry-After" not in merged:
+            merged["Retry-After"] = str(self.settings.rate_window_seconds)
+        return super().rate_limited(message, merged, path)
+
+    # -- control plane --------------------------------------------------------------------
+    def admin_resources(self, session, sandbox: str) -> list[dict]:
+        return admin.resources(session, sandbox)
+
+    def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
+        row = admin.find(session, sandbox, resource_id)
+        return admin.resource(row) if row is not None else None
+
+    def admin_force(self, session, sandbox: str, resource_id: str, action: str,
+                    message: str | None, now: float) -> dict:
+        return admin.force(session, sandbox, resource_id, action, message, now)
+
+    def next_event_at(self, session, sandbox: str, now: float) -> float | None:
+        return ratelimit.next_reset(session, sandbox, now, self.settings.rate_window_seconds)
+
+    def load_fixtures(self, sandbox: str, data: dict) -> None:
+        fixtures.load(self, sandbox, data)
