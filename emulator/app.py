@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator import __version__
 from emulator.control import control_routers
+from emulator.control.fixtures import load_startup_fixtures
 from emulator.errors import DomainError, MethodNotAllowed, NotFound
 from emulator.pipeline import EmulatorPipeline
 from emulator.runtime import Runtime
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime.db.create_all()
     for vendor in runtime.vendors.values():
         vendor.on_startup()
+    load_startup_fixtures(runtime)  # --fixtures: validated, the baseline of every sandbox
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

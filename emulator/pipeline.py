@@ -17,6 +17,7 @@ import time
 import uuid
 
 from emulator.context import RequestContext
+from emulator.control.auth import admin_denied
 from emulator.errors import BadRequest, PayloadTooLarge, ServerError
 from emulator.http import CapturedResponse, RequestFacts
 from emulator.journal import JournalEntry, redact_headers, redact_mapping, redact
@@ -47,11 +48,19 @@ class EmulatorPipeline:
         if not _SAFE_ID.match(request_id):
             request_id = uuid.uuid4().hex
         sandbox = headers.get("x-emulator-sandbox") or "default"
+        # admin token first (emulator/control/auth.py), then the sandbox must exist (→ 404)
+        denied = admin_denied(rt.settings, method, path, headers,
+                              scope.get("query_string", b"").decode("latin-1")) \
+            if path.startswith(ADMIN_PREFIX) else None
+        control = getattr(rt, "control", None)
+        known = denied is not None or not _SAFE_ID.match(sandbox) or control is None \
+            or control.resolve(sandbox)
         operation = rt.classify(method, path)
         ctx = RequestContext(
             request_id=request_id,
             sandbox=sandbox,
-            clock=rt.clocks.get(sandbox) if _SAFE_ID.match(sandbox) else rt.clocks.get("default"),
+            clock=rt.clocks.get(sandbox) if _SAFE_ID.match(sandbox) and known
+            else rt.clocks.get("default"),
             base_url=rt.settings.public_url or _base_url(scope, headers),
             operation=operation,
         )
@@ -65,7 +74,13 @@ class EmulatorPipeline:
         )
 
         response: CapturedResponse | None = None
-        if not _SAFE_ID.match(sandbox):
+        if denied is not None:
+            response = denied
+        elif not known:
+            ctx.extra["unknown_sandbox"] = True  # not journaled: no journal grows for it
+            response = CapturedResponse.json(404, {"detail": f"unknown sandbox {sandbox!r}: "
+                                                   "create it with POST /__admin/sandboxes"})
+        elif not _SAFE_ID.match(sandbox):
             response = rt.render_error(BadRequest("X-Emulator-Sandbox must be 1-128 characters "
                                                   "of letters, digits, '.', '_', ':' or '-'"), path)
         elif too_large:
@@ -128,7 +143,7 @@ class EmulatorPipeline:
             "status": response.status, "duration_ms": round(elapsed * 1000, 3),
             "rules": ctx.rules,
         }})
-        if facts.path.startswith(UNJOURNALED):
+        if facts.path.startswith(UNJOURNALED) or ctx.extra.get("unknown_sandbox"):
             return
         body = facts.json if facts.json is not None else (
             facts.form or facts.body[:2048].decode("utf-8", "replace") or None)

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     )
     default_country: str = Field("US", description="Country of any IP not in ip_countries.")
     fixtures: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    sandbox_idle_seconds: float = Field(
+        3600.0, ge=0, description="Delete a sandbox unused for this long (0: never expire)."
+    )
 
     hlconnect: HLConnectSettings = Field(default_factory=HLConnectSettings)
     gmodstore: GmodStoreSettings = Field(default_factory=GmodStoreSettings)

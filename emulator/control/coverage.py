@@ -1,0 +1,73 @@
+"""/__admin/coverage: which states and transitions of each vendor's lifecycles traffic reached.
+
+Built from the declared StateMachines (`emulator.lifecycle.machines()`) and the recorded
+TransitionRecord rows, so a team sees the edge cases its client tests never exercised.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import func, select
+
+from emulator.context import RequestContext, get_ctx
+from emulator.lifecycle.machine import TransitionRecord, machines
+from emulator.runtime import Runtime, get_runtime
+
+router = APIRouter(prefix="/__admin", tags=["admin"])
+
+
+@router.get("/coverage", operation_id="admin_coverage")
+def coverage(all_sandboxes: bool = False, runtime: Runtime = Depends(get_runtime),
+             ctx: RequestContext = Depends(get_ctx)) -> dict:
+    """Per machine: states and transitions exercised vs never reached (request's sandbox,
+    or every sandbox with `all_sandboxes=true`; snapshots never count)."""
+    query = select(TransitionRecord.machine, TransitionRecord.from_state,
+                   TransitionRecord.to_state, func.count()).group_by(
+        TransitionRecord.machine, TransitionRecord.from_state, TransitionRecord.to_state)
+    if all_sandboxes:
+        query = query.where(~TransitionRecord.sandbox.startswith("#"))
+    else:
+        query = query.where(TransitionRecord.sandbox == ctx.sandbox)
+    with runtime.db.read_session() as session:
+        counts = session.execute(query).all()
+
+    report = []
+    for name, machine in sorted(machines().items()):
+        vendor = name.partition(".")[0]
+        if vendor not in runtime.vendors:
+            continue
+        seen = [(f, t, n) for m, f, t, n in counts if m == name]
+        report.append(_machine_report(name, vendor, machine, seen))
+    total = sum(m["states"]["total"] + m["transitions"]["total"] for m in report)
+    covered = sum(m["states"]["covered"] + m["transitions"]["covered"] for m in report)
+    return {"sandbox": None if all_sandboxes else ctx.sandbox,
+            "percent": round(100 * covered / total, 1) if total else 0.0,
+            "machines": report}
+
+
+def _machine_report(name: str, vendor: str, machine, seen: list[tuple]) -> dict:
+    state_hits: dict[str, int] = {}
+    edge_hits: dict[tuple[str, str], int] = {}
+    for from_state, to_state, n in seen:
+        state_hits[to_state] = state_hits.get(to_state, 0) + n
+        if from_state is not None:
+            edge_hits[(from_state, to_state)] = edge_hits.get((from_state, to_state), 0) + n
+    edges = machine.edges()
+    reached = sorted(s for s in machine.states if s in state_hits)
+    done = [e for e in edges if e in edge_hits]
+    parts = len(machine.states) + len(edges)
+    return {
+        "machine": name,
+        "vendor": vendor,
+        "percent": round(100 * (len(reached) + len(done)) / parts, 1) if parts else 0.0,
+        "states": {"total": len(machine.states), "covered": len(reached),
+                   "reached": [{"state": s, "count": state_hits[s]} for s in reached],
+                   "missing": sorted(s for s in machine.states if s not in state_hits)},
+        "transitions": {"total": len(edges), "covered": len(done),
+                        "exercised": [{"from": a, "to": b, "count": edge_hits[(a, b)]}
+                                      for a, b in done],
+                        "missing": [{"from": a, "to": b} for a, b in edges if (a, b) not in edge_hits],
+                        "undeclared": [{"from": a, "to": b, "count": n}
+                                       for (a, b), n in sorted(edge_hits.items())
+                                       if (a, b) not in set(edges)]},
+    }

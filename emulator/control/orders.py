@@ -1,0 +1,102 @@
+"""/__admin/orders: every vendor's orders/purchases, one with its transition history, forcing.
+
+Vendors describe their resources through the admin hooks of `Vendor` (admin_resources,
+admin_resource, admin_force); the history is the lifecycle's TransitionRecord rows.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from emulator.context import RequestContext, get_ctx
+from emulator.errors import DomainError, InvalidTransition, NotFound
+from emulator.lifecycle.machine import TransitionRecord, machines
+from emulator.runtime import Runtime, get_runtime
+
+router = APIRouter(prefix="/__admin/orders", tags=["admin"])
+
+
+class Force(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["complete", "fail", "processing"] = Field(
+        description="complete now, fail now (with message), or stay processing until forced")
+    message: str | None = Field(None, max_length=300, description="failure message (fail)")
+
+
+class Conflict(DomainError):
+    status, name = 409, "Conflict"
+
+
+def _vendor(runtime: Runtime, name: str):
+    vendor = runtime.vendors.get(name)
+    if vendor is None:
+        raise NotFound(f"no vendor {name!r} (enabled: {', '.join(sorted(runtime.vendors))})")
+    return vendor
+
+
+def history(session, sandbox: str, vendor: str, resource: dict) -> list[dict]:
+    """TransitionRecord rows of this resource, oldest first."""
+    machine = f"{vendor}.{resource.get('kind')}"
+    query = select(TransitionRecord).where(TransitionRecord.sandbox == sandbox,
+                                           TransitionRecord.resource_id == str(resource["id"]))
+    if machine in machines():
+        query = query.where(TransitionRecord.machine == machine)
+    else:
+        query = query.where(TransitionRecord.machine.startswith(f"{vendor}."))
+    found = session.execute(query.order_by(TransitionRecord.at, TransitionRecord.id)).scalars()
+    return [{"machine": r.machine, "from": r.from_state, "to": r.to_state, "at": r.at,
+             "reason": r.reason} for r in found]
+
+
+@router.get("", operation_id="admin_list_orders")
+def list_orders(vendor: str | None = None, status: str | None = None, kind: str | None = None,
+                runtime: Runtime = Depends(get_runtime),
+                ctx: RequestContext = Depends(get_ctx)) -> dict:
+    chosen = [_vendor(runtime, vendor)] if vendor else list(runtime.vendors.values())
+    found: list[dict] = []
+    with runtime.db.write_session() as session:  # reading may progress lazy lifecycles
+        for v in chosen:
+            for item in v.admin_resources(session, ctx.sandbox):
+                if status and item.get("status") != status:
+                    continue
+                if kind and item.get("kind") != kind:
+                    continue
+                found.append({"vendor": v.name, **item})
+        session.commit()
+    found.sort(key=lambda item: (item.get("created_at") or 0), reverse=True)
+    return {"sandbox": ctx.sandbox, "count": len(found), "orders": found}
+
+
+@router.get("/{vendor}/{resource_id}", operation_id="admin_get_order")
+def get_order(vendor: str, resource_id: str, runtime: Runtime = Depends(get_runtime),
+              ctx: RequestContext = Depends(get_ctx)) -> dict:
+    v = _vendor(runtime, vendor)
+    with runtime.db.write_session() as session:
+        item = v.admin_resource(session, ctx.sandbox, resource_id)
+        if item is None:
+            raise NotFound(f"{vendor} has no order or purchase {resource_id!r} in sandbox "
+                           f"{ctx.sandbox!r}")
+        session.commit()
+        return {"vendor": vendor, **item, "transitions": history(session, ctx.sandbox, vendor, item)}
+
+
+@router.post("/{vendor}/{resource_id}/force", operation_id="admin_force_order")
+def force_order(vendor: str, resource_id: str, body: Force,
+                runtime: Runtime = Depends(get_runtime),
+                ctx: RequestContext = Depends(get_ctx)) -> dict:
+    v = _vendor(runtime, vendor)
+    message = body.message or ("Order processing failed" if body.action == "fail" else None)
+    with runtime.db.write_session() as session:
+        try:
+            item = v.admin_force(session, ctx.sandbox, resource_id, body.action, message,
+                                 ctx.clock.time())
+        except InvalidTransition as exc:
+            session.rollback()
+            raise Conflict(exc.message) from None
+        session.commit()
+        return {"vendor": vendor, **item, "transitions": history(session, ctx.sandbox, vendor, item)}

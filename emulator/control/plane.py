@@ -1,0 +1,191 @@
+"""The control plane's state: which sandboxes exist, their idle expiry, reset and delete.
+
+`runtime.control` holds one ControlPlane. The pipeline asks it to resolve every request's
+sandbox (unknown id → 404) and to note the sandbox as used; an expiry sweep runs at most once
+per sweep interval from that same call, so no background thread is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import uuid
+
+from sqlalchemy import delete, select, update
+
+from emulator.control import rows
+from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
+from emulator.errors import BadRequest, Duplicate, NotFound
+
+log = logging.getLogger("emulator.control")
+SANDBOX_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+class ControlPlane:
+    def __init__(self, runtime) -> None:
+        self.runtime = runtime
+        self.wall = time.time  # replaceable in tests: idle expiry is real time, not virtual
+        self._known: dict[str, float] = {}  # sandbox id → last use (wall seconds)
+        self._lock = threading.RLock()
+        self._last_sweep = 0.0
+        self.baseline: list[tuple[str, dict]] = []  # startup fixtures: (origin, data)
+        self.baseline_digest: str | None = None
+
+    @property
+    def idle_seconds(self) -> float:
+        return self.runtime.settings.sandbox_idle_seconds
+
+    # -- start -----------------------------------------------------------------------------
+    def start(self) -> None:
+        now = self.wall()
+        with self.runtime.db.write_session() as session:
+            if session.get(SandboxRow, DEFAULT_SANDBOX) is None:
+                session.add(SandboxRow(id=DEFAULT_SANDBOX, created_at=now, last_used=now))
+            session.commit()
+            for row in session.execute(select(SandboxRow)).scalars():
+                self._known[row.id] = max(row.last_used, now)  # a restart is not idleness
+
+    # -- the pipeline's calls ----------------------------------------------------------------
+    def resolve(self, sandbox: str) -> bool:
+        """True when `sandbox` exists; notes it as used and sweeps expired ones when due."""
+        now = self.wall()
+        known = sandbox in self._known
+        if not known:  # another process may have created it
+            with self.runtime.db.read_session() as session:
+                known = session.get(SandboxRow, sandbox) is not None
+        if known:
+            self._known[sandbox] = now
+        if self.idle_seconds and now - self._last_sweep >= self.sweep_interval:
+            self.sweep()
+        return known
+
+    @property
+    def sweep_interval(self) -> float:
+        return min(60.0, max(1.0, self.idle_seconds / 10))
+
+    def sweep(self) -> list[str]:
+        """Delete sandboxes idle for longer than the setting; persist the others' last use."""
+        now = self.wall()
+        self._last_sweep = now
+        expired = [sid for sid, used in list(self._known.items())
+                   if sid != DEFAULT_SANDBOX and now - used > self.idle_seconds]
+        for sid in expired:
+            log.info("sandbox %s expired after %.0f s idle", sid, now - self._known[sid])
+            self.delete(sid)
+        with self.runtime.db.write_session() as session:
+            for sid, used in list(self._known.items()):
+                session.execute(update(SandboxRow).where(SandboxRow.id == sid)
+                                .values(last_used=used))
+            session.commit()
+        return expired
+
+    # -- sandboxes -------------------------------------------------------------------------
+    def list(self) -> list[dict]:
+        with self.runtime.db.read_session() as session:
+            found = session.execute(select(SandboxRow).order_by(SandboxRow.created_at)).scalars()
+            return [self.describe(row) for row in found]
+
+    def describe(self, row: SandboxRow) -> dict:
+        used = max(row.last_used, self._known.get(row.id, 0.0))
+        expires = None
+        if self.idle_seconds and row.id != DEFAULT_SANDBOX:
+            expires = _iso(used + self.idle_seconds)
+        return {"id": row.id, "created_at": _iso(row.created_at), "last_used": _iso(used),
+                "expires_at": expires, "from_snapshot": row.source_snapshot,
+                "clock": self.runtime.clocks.get(row.id).state()}
+
+    def create(self, sandbox_id: str | None = None, from_snapshot: str | None = None) -> dict:
+        sid = sandbox_id or f"sbx-{uuid.uuid4().hex[:16]}"
+        if not SANDBOX_ID.match(sid):
+            raise BadRequest("id must be 1-64 characters of letters, digits, '.', '_', ':' "
+                             "or '-'")
+        now = self.wall()
+        with self._lock, self.runtime.db.write_session() as session:
+            if session.get(SandboxRow, sid) is not None:
+                raise Duplicate(f"sandbox {sid!r} already exists")
+            if from_snapshot is not None and session.get(SnapshotRow, from_snapshot) is None:
+                raise NotFound(f"no snapshot named {from_snapshot!r}")
+            row = SandboxRow(id=sid, created_at=now, last_used=now,
+                             source_snapshot=from_snapshot, baseline=self.baseline_digest)
+            session.add(row)
+            session.flush()
+            if from_snapshot is not None:
+                rows.copy_sandbox_rows(session.connection(), self.runtime,
+                                       snapshot_sandbox(from_snapshot), sid)
+            session.commit()
+            self._known[sid] = now
+        self._forget_memory(sid)
+        if from_snapshot is None:
+            self.apply_baseline(sid)
+        return self.describe(row)
+
+    def get(self, sandbox_id: str) -> SandboxRow:
+        with self.runtime.db.read_session() as session:
+            row = session.get(SandboxRow, sandbox_id)
+        if row is None:
+            raise NotFound(f"no sandbox {sandbox_id!r}")
+        return row
+
+    def delete(self, sandbox_id: str) -> None:
+        if sandbox_id == DEFAULT_SANDBOX:
+            raise BadRequest("the default sandbox cannot be deleted; reset it instead")
+        with self._lock, self.runtime.db.write_session() as session:
+            if session.get(SandboxRow, sandbox_id) is None:
+                raise NotFound(f"no sandbox {sandbox_id!r}")
+            rows.delete_sandbox_rows(session.connection(), self.runtime, sandbox_id)
+            session.execute(delete(SandboxRow).where(SandboxRow.id == sandbox_id))
+            session.commit()
+            self._known.pop(sandbox_id, None)
+        self._forget_memory(sandbox_id)
+
+    # -- reset -----------------------------------------------------------------------------
+    def reset(self, sandbox_id: str) -> None:
+        """Back to the seeded baseline (plus startup fixtures): rows, clock, journal, counters."""
+        with self._lock, self.runtime.db.write_session() as session:
+            rows.delete_sandbox_rows(session.connection(), self.runtime, sandbox_id)
+            session.commit()
+        self._forget_memory(sandbox_id)
+        self.apply_baseline(sandbox_id)
+
+    def reset_all(self) -> list[str]:
+        """Every sandbox back to the baseline (sandboxes and snapshots are kept)."""
+        with self._lock, self.runtime.db.write_session() as session:
+            rows.delete_live_rows(session.connection(), self.runtime)
+            ids = list(session.execute(select(SandboxRow.id)).scalars())
+            session.commit()
+        self.runtime.journal.clear()
+        for sid in ids:
+            self._forget_memory(sid)
+            self.apply_baseline(sid)
+        return ids
+
+    def _forget_memory(self, sandbox_id: str) -> None:
+        """What a sandbox keeps outside its rows: clock cache, journal, scenario counters."""
+        rt = self.runtime
+        rt.clocks.forget(sandbox_id)
+        rt.journal.clear(sandbox_id)
+        for owner in (rt.scenarios, *rt.vendors.values()):
+            hook = getattr(owner, "reset_sandbox", None)
+            if callable(hook):
+                hook(sandbox_id)
+
+    def apply_baseline(self, sandbox_id: str) -> None:
+        from emulator.control.fixtures import apply_fixtures
+
+        for origin, data in self.baseline:
+            apply_fixtures(self.runtime, sandbox_id, data, origin)
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + f".{int(epoch % 1 * 1000):03d}Z"
+
+
+def plane(runtime) -> ControlPlane:
+    """The runtime's control plane, created (and started) on first use."""
+    existing = getattr(runtime, "control", None)
+    if existing is None:
+        existing = runtime.control = ControlPlane(runtime)
+        existing.start()
+    return existing

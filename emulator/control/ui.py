@@ -1,0 +1,42 @@
+"""/__admin/ui: the dashboard, a small static app shipped in the package (no CDN).
+
+It only calls the admin API, so it shows exactly what a test could ask for. When an admin
+token is set, open `/__admin/ui?token=<token>` once: the page sets a same-site cookie and
+drops the token from the address bar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from emulator.control.auth import COOKIE, cookie_value, query_token, token_matches
+from emulator.errors import NotFound
+from emulator.runtime import Runtime, get_runtime
+
+router = APIRouter(prefix="/__admin/ui", tags=["admin"])
+UI_DIR = Path(__file__).resolve().parent / "ui"
+ASSETS = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "text/html"}
+
+
+@router.get("", operation_id="admin_ui", response_class=FileResponse)
+def dashboard(request: Request, runtime: Runtime = Depends(get_runtime)) -> Response:
+    settings = runtime.settings
+    token = query_token(request.url.query)
+    if settings.admin_token and token_matches(settings, token):
+        response = RedirectResponse("/__admin/ui", status_code=303)
+        response.set_cookie(COOKIE, cookie_value(settings), httponly=True, samesite="strict",
+                            path="/__admin")
+        return response
+    return FileResponse(UI_DIR / "index.html", media_type="text/html",
+                        headers={"cache-control": "no-store"})
+
+
+@router.get("/{asset}", operation_id="admin_ui_asset", response_class=FileResponse)
+def asset(asset: str) -> Response:
+    if asset not in ASSETS:
+        raise NotFound(f"no dashboard file {asset!r}")
+    return FileResponse(UI_DIR / asset, media_type=ASSETS[asset],
+                        headers={"cache-control": "no-store"})

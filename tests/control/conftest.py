@@ -1,0 +1,50 @@
+"""Control-plane fixtures: an app with the test-only Toy vendor mounted next to the real ones."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import Field
+
+from emulator import app as app_module
+from emulator.app import create_app
+from emulator.settings import Settings
+from tests.conftest import FIXED_START
+from tests.control.toy import TOKEN, Toy, ToyOptions
+
+TOY_AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class ToySettings(Settings):
+    toy: ToyOptions = Field(default_factory=ToyOptions)
+
+
+@pytest.fixture
+def make_toy_client(tmp_path, monkeypatch):
+    real = app_module.vendor_classes
+    monkeypatch.setattr(app_module, "vendor_classes", lambda: {**real(), "toy": Toy})
+    clients: list[TestClient] = []
+
+    def build(**overrides) -> TestClient:
+        base = {"database_url": f"sqlite:///{tmp_path / 'emulator.db'}",
+                "clock_start": FIXED_START, "seed": 0}
+        client = TestClient(create_app(ToySettings(**{**base, **overrides})))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def toy(make_toy_client) -> TestClient:
+    return make_toy_client()
+
+
+def new_order(client, item="gem", seconds=60, sandbox=None) -> dict:
+    headers = {**TOY_AUTH, **({"X-Emulator-Sandbox": sandbox} if sandbox else {})}
+    r = client.post("/toy/orders", json={"item": item, "seconds": seconds}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
