@@ -1,0 +1,113 @@
+"""The emulated PayPal / WebPay / WorldPay page a CreatePurchase RedirectUrl points at.
+
+The link is HMAC-signed (sandbox, purchase, expiry) and carries the sandbox in its path, because
+a browser following it sends no X-Emulator-Sandbox header. "Approve" completes the purchase
+(Active/Finished, EWallet top-up for credits), "Cancel" cancels it; either answers 303 to the
+returnURL/cancelURL given to CreatePurchase, with PurchaseId, TransactionId and (PayPal)
+PaypalToken appended, as a payment provider appends its own references.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from emulator.vendors.gvp.service import payment_signature
+from emulator.vendors.gvp.wire import money
+
+if TYPE_CHECKING:
+    from emulator.vendors.gvp import Gvp
+
+PREFIX = "/gvp/payment"
+_SANDBOX = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{provider} (emulated)</title>
+<style>body{{font-family:sans-serif;max-width:32rem;margin:3rem auto}}
+button{{font-size:1.1rem;margin-right:1rem;padding:.5rem 1.5rem}}</style></head>
+<body><h1>{provider}</h1><p class="notice">Emulated payment page (purchase-emulator).</p>
+<table><tr><th>Product</th><td id="product">{title}</td></tr>
+<tr><th>Price</th><td id="price">{price}</td></tr>
+<tr><th>Purchase</th><td id="purchase">{purchase_id}</td></tr>
+<tr><th>Status</th><td id="status">{status}</td></tr></table>
+<form method="post" action="{action}">
+<input type="hidden" name="exp" value="{exp}"><input type="hidden" name="sig" value="{sig}">
+<button type="submit" name="decision" value="approve" id="approve">Approve</button>
+<button type="submit" name="decision" value="cancel" id="cancel">Cancel</button>
+</form></body></html>"""
+
+
+def message_page(status: int, title: str, text: str) -> HTMLResponse:
+    body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+            f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+            f"<p id=\"message\">{html.escape(text)}</p></body></html>")
+    return HTMLResponse(body, status)
+
+
+def check_link(secret_key: str, sandbox: str, purchase_id: int, exp: str, sig: str,
+               now: float) -> HTMLResponse | None:
+    """None when the link is genuine and still valid, else the page to show instead."""
+    if not _SANDBOX.match(sandbox):
+        return message_page(404, "Payment not found", "This payment link is not valid.")
+    try:
+        expires = int(exp)
+    except ValueError:
+        return message_page(403, "Invalid payment link", "The link's signature does not match.")
+    expected = payment_signature(secret_key, sandbox, purchase_id, expires)
+    if not hmac.compare_digest(expected, sig or ""):
+        return message_page(403, "Invalid payment link", "The link's signature does not match.")
+    if now > expires:
+        return message_page(410, "Payment link expired",
+                            "This payment link has expired; start the purchase again.")
+    return None
+
+
+def with_references(url: str, purchase) -> str:
+    parts = urlsplit(url)
+    extra = {"PurchaseId": purchase.purchase_id, "TransactionId": purchase.transaction_id}
+    if purchase.paypal_token:
+        extra["PaypalToken"] = purchase.paypal_token
+    query = parts.query + ("&" if parts.query else "") + urlencode(extra)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def build_router(vendor: "Gvp") -> APIRouter:
+    router = APIRouter(tags=["gvp-payment-page"])
+
+    @router.get(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentPage",
+                response_class=HTMLResponse)
+    async def payment_page(sandbox: str, purchase_id: int, request: Request) -> Response:
+        exp, sig = request.query_params.get("exp", ""), request.query_params.get("sig", "")
+        return await run_in_threadpool(vendor.payment_page, sandbox, purchase_id, exp, sig,
+                                       request.url.path)
+
+    @router.post(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentDecision",
+                 response_class=HTMLResponse)
+    async def payment_decision(sandbox: str, purchase_id: int, request: Request) -> Response:
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
+                              keep_blank_values=True))
+        decision = form.get("decision", "")
+        if decision not in ("approve", "cancel"):
+            return message_page(400, "Unknown decision", "decision must be approve or cancel")
+        outcome = await run_in_threadpool(vendor.payment_decision, sandbox, purchase_id,
+                                          form.get("exp", ""), form.get("sig", ""), decision)
+        if isinstance(outcome, str):
+            return RedirectResponse(outcome, status_code=303)
+        return outcome
+
+    return router
+
+
+def render_page(provider: str, title: str, price_cents: int, purchase_id: int, status: str,
+                action: str, exp: str, sig: str) -> HTMLResponse:
+    return HTMLResponse(PAGE.format(
+        provider=html.escape(provider), title=html.escape(title),
+        price=f"{money(price_cents):.2f}", purchase_id=purchase_id, status=html.escape(status),
+        action=html.escape(action), exp=html.escape(exp), sig=html.escape(sig)))

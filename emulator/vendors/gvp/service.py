@@ -1,0 +1,229 @@
+"""GVP state shared by every method: tokens, per-user rows, purchases and their lifecycle.
+
+Purchases move only through the `gvp.purchase` StateMachine (PurchaseStatus names); completing a
+purchase (Billing at once, eWallet after the debit, a redirect payment when approved, or an admin
+force) goes through `complete()`, which also tops up the EWallet for Credit products.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from emulator.lifecycle import StateMachine
+from emulator.vendors.gvp.catalog import DAY, NO_END, Catalog, Product, User
+from emulator.vendors.gvp.errors import GvpException
+from emulator.vendors.gvp.models import GvpPurchase, GvpToken, GvpUserState
+from emulator.vendors.gvp.params import Params
+from emulator.vendors.gvp.settings import GvpSettings
+
+# PurchaseStatus (FACT, PSTATUS)
+PURCHASE_STATUS = {"Unknown": 0, "Pending": 1, "Finished": 2, "Error": 3, "Cancelled": 4,
+                   "WaitingPayment": 5, "PendingOBActivation": 6, "PendingOBCancellation": 7,
+                   "Canceling": 8, "Active": 9, "Trial": 10}
+OWNING = frozenset({"Active", "Trial", "Finished", "PendingOBCancellation", "Canceling"})
+PENDING = frozenset({"Pending", "WaitingPayment", "PendingOBActivation"})
+REDIRECT_PAYMENTS = frozenset({"PayPal", "WebPay", "WorldPay"})
+
+PURCHASE_MACHINE = StateMachine(
+    "gvp.purchase",
+    initial="Pending",
+    transitions={
+        "Pending": {"WaitingPayment", "Active", "Finished", "Error"},
+        "WaitingPayment": {"Active", "Finished", "Cancelled", "Error"},
+        "Active": {"PendingOBCancellation", "Cancelled"},
+        "PendingOBCancellation": {"Cancelled"},
+    },
+)
+
+
+@dataclass
+class Call:
+    """Everything a method handler needs for one request."""
+
+    settings: GvpSettings
+    catalog: Catalog
+    sandbox: str
+    now: float                 # the sandbox clock, read once when the request started
+    base_url: str
+    params: Params
+    session: Session
+    secret_key: str
+    anchor: float              # the instant commercialisation windows are placed from
+
+
+# -- tokens ---------------------------------------------------------------------------------
+def issue_token(call: Call, user: User | None, device_type: int, instance_id: int,
+                device_id: str | None) -> GvpToken:
+    prefix = "AU_" if user else "AN_"
+    row = GvpToken(
+        sandbox=call.sandbox, token=prefix + secrets.token_urlsafe(48),
+        user_name=user.name if user else None, device_type=device_type, device_id=device_id,
+        instance_id=instance_id, session_id=secrets.token_hex(16),
+        created_at=call.now, expires_at=call.now + call.settings.token_ttl_seconds)
+    call.session.add(row)
+    return row
+
+
+def login_content(row: GvpToken) -> dict:
+    return {"Token": row.token, "Expiration": int(row.expires_at), "Hashcode": None,
+            "SessionId": row.session_id}
+
+
+def resolve_token(call: Call) -> GvpToken:
+    value = call.params.str("token")
+    if not value:
+        raise GvpException("InvalidTokenException", "the token parameter is required")
+    row = call.session.exec(select(GvpToken).where(
+        GvpToken.sandbox == call.sandbox, GvpToken.token == value)).first()
+    if row is None:
+        raise GvpException("InvalidTokenException", "unknown token; log in again")
+    if row.expires_at <= call.now:
+        raise GvpException("InvalidTokenException", "the token has expired; call Renew or log in")
+    return row
+
+
+def logged_user(call: Call) -> tuple[GvpToken, User, GvpUserState]:
+    """The token's user, or AuthenticationRequired for an anonymous token."""
+    token = resolve_token(call)
+    if token.user_name is None:
+        raise GvpException("AuthenticationRequired", "this method needs a logged (AU_) token")
+    user = call.catalog.user(token.user_name)
+    if user is None:
+        raise GvpException("InvalidUserException", "the token's user no longer exists")
+    return token, user, user_state(call, user)
+
+
+# -- per-user rows ----------------------------------------------------------------------------
+def user_state(call: Call, user: User) -> GvpUserState:
+    """The user's mutable row, created from the seeded baseline on first use in a sandbox."""
+    row = call.session.exec(select(GvpUserState).where(
+        GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user.name)).first()
+    if row is not None:
+        return row
+    row = GvpUserState(
+        sandbox=call.sandbox, user_name=user.name, ewallet_cents=user.ewallet_cents,
+        purchase_pin=user.purchase_pin, purchase_pin_enabled=user.purchase_pin_enabled,
+        parental_pin=user.parental_pin, parental_pin_enabled=user.parental_pin_enabled)
+    call.session.add(row)
+    for product_id in user.owned:
+        _seed_purchase(call, user, product_id, "Billing", provisioned=True)
+    for product_id in user.pending:
+        _seed_purchase(call, user, product_id, "PayPal", provisioned=False)
+    call.session.flush()
+    return row
+
+
+def _seed_purchase(call: Call, user: User, product_id: int, payment: str, *,
+                   provisioned: bool) -> None:
+    product = call.catalog.product(product_id)
+    if product is None:
+        return
+    pm_id = product.pricing_models[0] if product.pricing_models else 0
+    purchase = new_purchase(call, user.name, product, pm_id, payment, device_type=0,
+                            return_url="http://localhost/return",
+                            cancel_url="http://localhost/cancel")
+    purchase.provisioned = provisioned
+    if provisioned:
+        complete(call, purchase, reason="provisioned by the seed")
+    else:
+        move(call, purchase, "WaitingPayment", "seeded pending purchase")
+
+
+def debit(call: Call, state: GvpUserState, cents: int) -> bool:
+    """Atomically take `cents` from the EWallet; False if the balance is too low.
+
+    A conditional UPDATE (balance >= price) so concurrent purchases can never overdraw it."""
+    result = call.session.execute(
+        update(GvpUserState)
+        .where(GvpUserState.pk == state.pk, GvpUserState.ewallet_cents >= cents)
+        .values(ewallet_cents=GvpUserState.ewallet_cents - cents))
+    call.session.refresh(state)
+    return result.rowcount == 1
+
+
+def credit(call: Call, user_name: str, cents: int) -> None:
+    call.session.execute(
+        update(GvpUserState)
+        .where(GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user_name)
+        .values(ewallet_cents=GvpUserState.ewallet_cents + cents))
+
+
+# -- purchases --------------------------------------------------------------------------------
+def new_purchase(call: Call, user_name: str, product: Product, pricing_model_id: int,
+                 payment: str, *, device_type: int, return_url: str | None = None,
+                 cancel_url: str | None = None, track_id: str | None = None,
+                 ux_reference: str | None = None) -> GvpPurchase:
+    pm = call.catalog.pricing_models.get(pricing_model_id)
+    price = product.price_cents if product.type == "Credit" else (pm.price_cents if pm else 0)
+    last = call.session.exec(select(func.max(GvpPurchase.purchase_id)).where(
+        GvpPurchase.sandbox == call.sandbox)).one()
+    purchase_id = (last or 70000) + 1
+    purchase = GvpPurchase(
+        sandbox=call.sandbox, purchase_id=purchase_id, user_name=user_name,
+        product_id=product.id, product_type=product.type, pricing_model_id=pricing_model_id,
+        payment_type=payment, status="Pending", price_cents=price,
+        recurring=bool(pm and pm.recurring), device_type=device_type,
+        created_at=call.now, updated_at=call.now, expiration_date=NO_END,
+        transaction_id=f"TX{purchase_id:08d}", return_url=return_url, cancel_url=cancel_url,
+        track_id=track_id, ux_reference=ux_reference)
+    if payment == "PayPal":
+        purchase.paypal_token = "EC-" + _mac(call.secret_key, f"{call.sandbox}:{purchase_id}")[:17].upper()
+    PURCHASE_MACHINE.start(call.session, purchase, sandbox=call.sandbox,
+                           resource_id=str(purchase_id), at=call.now, reason=f"{payment} purchase")
+    call.session.add(purchase)
+    return purchase
+
+
+def move(call: Call, purchase: GvpPurchase, target: str, reason: str) -> None:
+    PURCHASE_MACHINE.apply(call.session, purchase, target, sandbox=call.sandbox,
+                           resource_id=str(purchase.purchase_id), at=call.now, reason=reason)
+    purchase.updated_at = call.now
+
+
+def complete(call: Call, purchase: GvpPurchase, reason: str) -> None:
+    """Payment done: Active for subscriptions, Finished for rentals and credits."""
+    target = "Active" if purchase.product_type == "Subscription" else "Finished"
+    move(call, purchase, target, reason)
+    if purchase.product_type == "Movie":
+        purchase.expiration_date = int(call.now + call.settings.rental_hours * 3600)
+    elif purchase.product_type == "Subscription" and not purchase.recurring:
+        purchase.expiration_date = int(call.now + 30 * DAY)
+    if purchase.product_type == "Credit":
+        product = call.catalog.product(purchase.product_id)
+        credit(call, purchase.user_name, product.credit_cents if product else purchase.price_cents)
+
+
+def purchases_of(call: Call, user_name: str, product_id: int | None = None) -> list[GvpPurchase]:
+    query = select(GvpPurchase).where(GvpPurchase.sandbox == call.sandbox,
+                                      GvpPurchase.user_name == user_name)
+    if product_id is not None:
+        query = query.where(GvpPurchase.product_id == product_id)
+    return list(call.session.exec(query.order_by(GvpPurchase.purchase_id)))
+
+
+def owns(purchase: GvpPurchase, now: float) -> bool:
+    return (purchase.status in OWNING and purchase.product_type != "Credit"
+            and purchase.expiration_date > now)
+
+
+# -- redirect payments -------------------------------------------------------------------------
+def _mac(key: str, message: str) -> str:
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def payment_signature(secret_key: str, sandbox: str, purchase_id: int, exp: int) -> str:
+    return _mac(secret_key, f"gvp-pay:{sandbox}:{purchase_id}:{exp}")[:40]
+
+
+def redirect_url(call: Call, purchase: GvpPurchase) -> str:
+    exp = int(purchase.created_at + call.settings.payment_link_ttl_seconds)
+    sig = payment_signature(call.secret_key, call.sandbox, purchase.purchase_id, exp)
+    query = urlencode({"exp": exp, "sig": sig})
+    return f"{call.base_url}/gvp/payment/{call.sandbox}/{purchase.purchase_id}?{query}"
