@@ -19,7 +19,7 @@ from emulator.control.fixtures import load_startup_fixtures
 from emulator.errors import DomainError, MethodNotAllowed, NotFound
 from emulator.pipeline import EmulatorPipeline
 from emulator.runtime import Runtime
-from emulator.scenario_engine import NoScenarios
+from emulator.scenario_engine.build import build_engine
 from emulator.settings import Settings
 from emulator.validation import describe_validation_errors
 from emulator.vendors.registry import vendor_classes
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for name, cls in vendor_classes().items():
         if getattr(settings, name).enabled:
             runtime.add_vendor(cls(runtime))
-    runtime.scenarios = NoScenarios()
+    runtime.scenarios = build_engine(runtime)  # raises ScenarioError for a bad --scenario
 
     runtime.db.create_all()
     for vendor in runtime.vendors.values():

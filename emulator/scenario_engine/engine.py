@@ -1,0 +1,284 @@
+"""The seeded rule engine behind the pipeline's `before` and `after` hooks.
+
+For each request the active scenarios are, in order: those named in `X-Emulator-Scenario`,
+those bound to the request's token, then those active for the sandbox. Rules are evaluated in
+that order; every matching rule fires, and evaluation stops at the first rule that answers the
+request itself (a status without after_commit, a connection fault, a region block, a rate
+limit). Latencies of all fired rules add up and are awaited once, without blocking the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from emulator.context import RequestContext
+from emulator.errors import BadRequest
+from emulator.http import CapturedResponse, RequestFacts
+from emulator.scenario_engine import responses, transport
+from emulator.scenario_engine.library import ScenarioLibrary
+from emulator.scenario_engine.matching import CompiledRule, CompiledScenario, RequestView, ip_in
+from emulator.scenario_engine.schema import Effects, Latency, Status
+from emulator.scenario_engine.state import InMemoryState, ScenarioState, derive_seed
+
+log = logging.getLogger("emulator.scenarios")
+HEADER = "x-emulator-scenario"
+PLAN = "scenario_plan"
+LOGNORMAL_Z99 = 2.3263478740408408  # the standard normal's 99th percentile
+
+
+@dataclass
+class Plan:
+    view: RequestView
+    latency: float = 0.0  # seconds
+    response: CapturedResponse | None = None
+    after: list[tuple[str, str, Any]] = field(default_factory=list)  # (label, kind, payload)
+
+
+class ScenarioEngine:
+    def __init__(self, runtime, library: ScenarioLibrary, startup: list[str],
+                 state: ScenarioState | None = None) -> None:
+        self.runtime = runtime
+        self.library = library
+        self.startup = list(dict.fromkeys(startup))
+        self.state: ScenarioState = state or InMemoryState()
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests may record delays
+        self._active: dict[str, list[str]] = {}
+        self._bound: dict[str, dict[str, list[str]]] = {}  # sandbox → token → names
+
+    # -- activation (admin API) ----------------------------------------------------------
+    def active(self, sandbox: str) -> list[str]:
+        names = self._active.get(sandbox)
+        if names is None:
+            names = self._active[sandbox] = list(self.startup)
+        return names
+
+    def bound(self, sandbox: str) -> dict[str, list[str]]:
+        return self._bound.setdefault(sandbox, {})
+
+    def activate(self, sandbox: str, name: str, token: str | None = None) -> None:
+        target = self.bound(sandbox).setdefault(token, []) if token else self.active(sandbox)
+        if name not in target:
+            target.append(name)
+
+    def deactivate(self, sandbox: str, name: str, token: str | None = None) -> bool:
+        if token:
+            names = self.bound(sandbox).get(token, [])
+            found = name in names
+            if found:
+                names.remove(name)
+            if not names:
+                self.bound(sandbox).pop(token, None)
+            return found
+        names = self.active(sandbox)
+        if name in names:
+            names.remove(name)
+            return True
+        return False
+
+    def reset(self, sandbox: str, name: str | None = None) -> None:
+        """Forget hit counts, rate-limit windows and RNG positions: a run can be repeated."""
+        self.state.reset(sandbox, name)
+
+    def reset_sandbox(self, sandbox: str) -> None:
+        """Back to the start-up selection with fresh counters (the control plane calls this
+        when a sandbox is reset or deleted)."""
+        self._active.pop(sandbox, None)
+        self._bound.pop(sandbox, None)
+        self.state.reset(sandbox)
+
+    # -- the pipeline hooks ---------------------------------------------------------------
+    async def before(self, ctx: RequestContext, facts: RequestFacts) -> CapturedResponse | None:
+        self.library.maybe_refresh()
+        view = RequestView(ctx, facts, self.runtime)
+        selected = self._selected(ctx.sandbox, facts, view)
+        if isinstance(selected, CapturedResponse):
+            return selected
+        if not selected:
+            return None
+        plan = Plan(view)
+        for scenario in selected:
+            for rule in scenario.rules:
+                if rule.matches(view) and self._counts(ctx.sandbox, scenario, rule, view):
+                    self._fire(scenario, rule, plan)
+                    if plan.response is not None:
+                        break
+            if plan.response is not None:
+                break
+        if plan.latency > 0:
+            await self.sleep(plan.latency)
+        if plan.response is not None:
+            return self._finish(plan.response, plan, committed=False)
+        if plan.after:
+            ctx.extra[PLAN] = plan
+        return None
+
+    async def after(self, ctx: RequestContext, facts: RequestFacts,
+                    response: CapturedResponse) -> CapturedResponse:
+        plan = ctx.extra.pop(PLAN, None)
+        return response if plan is None else self._finish(response, plan, committed=True)
+
+    # -- selection and matching ----------------------------------------------------------
+    def _selected(self, sandbox: str, facts: RequestFacts,
+                  view: RequestView) -> list[CompiledScenario] | CapturedResponse:
+        names: list[str] = []
+        header = facts.headers.get(HEADER)
+        if header:
+            names.extend(part.strip() for part in header.split(",") if part.strip())
+            unknown = [n for n in names if self.library.get(n) is None]
+            if unknown:
+                known = ", ".join(s.name for s in self.library.all())
+                return self.runtime.render_error(BadRequest(
+                    f"X-Emulator-Scenario names unknown scenario(s): {', '.join(unknown)} "
+                    f"(known: {known})"), facts.path)
+        bound = self._bound.get(sandbox)
+        if bound and view.token in bound:
+            names.extend(bound[view.token])
+        names.extend(self.active(sandbox))
+        out = []
+        for name in dict.fromkeys(names):
+            scenario = self.library.get(name)
+            if scenario is not None and scenario.rules:
+                out.append(scenario)
+        return out
+
+    def _rng(self, sandbox: str, scenario: CompiledScenario):
+        seed = scenario.scenario.seed
+        if seed is None:
+            seed = derive_seed(self.runtime.settings.seed, scenario.name)
+        return self.state.rng(sandbox, scenario.name, seed)
+
+    def _counts(self, sandbox: str, scenario: CompiledScenario, rule: CompiledRule,
+                view: RequestView) -> bool:
+        n = self.state.hit(sandbox, rule.label)
+        if rule.counted and not rule.count_allows(n):
+            return False
+        probability = rule.rule.match.probability
+        if probability is not None and self._rng(sandbox, scenario).random() >= probability:
+            return False
+        return True
+
+    # -- effects ---------------------------------------------------------------------------
+    def _fire(self, scenario: CompiledScenario, rule: CompiledRule, plan: Plan) -> None:
+        effects: Effects = rule.rule.effects
+        view, ctx, label = plan.view, plan.view.ctx, rule.label
+        notes: list[str] = []
+
+        # effects that are also conditions: the rule fires only when they bite
+        if effects.region_block is not None:
+            block = effects.region_block
+            country = view.country if block.countries else None
+            hit_country = country in block.countries if country else False
+            if not hit_country and not (block.cidrs and ip_in(view.client_ip, block.networks)):
+                return
+            plan.response = responses.region_blocked(self.runtime, view, block.message)
+            notes.append(f"region_block {country or view.client_ip}")
+        elif effects.rate_limit is not None:
+            limit = effects.rate_limit
+            who = {"token": view.token or "-", "ip": view.client_ip or "-", "all": "*"}[limit.per]
+            now = view.now()
+            decision = self.state.take(ctx.sandbox, f"{label}/{who}", limit.limit,
+                                       limit.window_seconds, now)
+            if decision.allowed:
+                return
+            plan.response = responses.rate_limited(self.runtime, view, limit.message,
+                                                   decision.headers(now))
+            notes.append(f"rate_limit {limit.limit}/{limit.window_seconds:g}s")
+
+        if effects.latency is not None:
+            delay = draw_latency(effects.latency, self._rng(ctx.sandbox, scenario))
+            plan.latency += delay
+            notes.append(f"latency {delay * 1000:.0f}ms")
+        if effects.fulfilment is not None and ctx.fulfilment is None:
+            ctx.fulfilment = effects.fulfilment.progression()
+            notes.append(f"fulfilment {ctx.fulfilment.outcome} {ctx.fulfilment.kind}")
+        fault = effects.fault
+        connection_fault = fault is not None and fault.kind in ("connection_reset", "empty_response")
+        if effects.after_commit:
+            if effects.status is not None:
+                plan.after.append((label, "status", effects.status))
+            if connection_fault:
+                plan.after.append((label, "fault", fault.kind))
+        elif plan.response is None:
+            if effects.status is not None:
+                plan.response = self._status(view, effects.status)
+                notes.append(_status_note(effects.status))
+            elif connection_fault:
+                plan.response = _connection_fault(fault.kind)
+                notes.append(f"fault {fault.kind}")
+        if effects.override is not None:
+            plan.after.append((label, "override", effects.override))
+        if fault is not None and not connection_fault:
+            plan.after.append((label, "body", fault))
+        if notes:
+            _mark(ctx, label, notes)
+
+    def _status(self, view: RequestView, status: Status) -> CapturedResponse:
+        if status.gateway:
+            return responses.gateway_page(status.code)
+        return responses.vendor_error(self.runtime, view, status.code, status.message)
+
+    def _finish(self, response: CapturedResponse, plan: Plan, *, committed: bool) -> CapturedResponse:
+        ctx = plan.view.ctx
+        if committed:
+            for label, kind, payload in plan.after:
+                if kind not in ("status", "fault") or not 200 <= response.status < 300:
+                    continue  # after_commit turns a success into an ambiguous failure only
+                if kind == "status":
+                    response = self._status(plan.view, payload)
+                    _mark(ctx, label, [f"after_commit {_status_note(payload)}"])
+                else:
+                    response = _connection_fault(payload)
+                    _mark(ctx, label, [f"after_commit fault {payload}"])
+                break
+        for label, kind, payload in plan.after:
+            if kind == "override":
+                response = responses.apply_override(response, payload)
+                _mark(ctx, label, ["override"])
+        if isinstance(response, (transport.ConnectionReset, transport.EmptyResponse)):
+            return response
+        for label, kind, fault in plan.after:
+            if kind != "body":
+                continue
+            if fault.kind == "malformed_body":
+                response = CapturedResponse(response.status, list(response.headers),
+                                            transport.malformed(response.body))
+            elif fault.kind == "truncated_body":
+                response = transport.convert(response, transport.TruncatedBody)
+            else:
+                response = transport.convert(response, transport.SlowBody,
+                                             duration_ms=fault.duration_ms, chunks=fault.chunks,
+                                             sleep=self.sleep)
+            _mark(ctx, label, [f"fault {fault.kind}"])
+        return response
+
+
+def draw_latency(latency: Latency, rng) -> float:
+    """Seconds to wait, drawn from the scenario's RNG."""
+    if latency.fixed_ms is not None:
+        ms = latency.fixed_ms
+    elif latency.min_ms is not None:
+        ms = rng.uniform(latency.min_ms, latency.max_ms)
+    else:
+        mu = math.log(latency.median_ms)
+        sigma = (math.log(latency.p99_ms) - mu) / LOGNORMAL_Z99
+        ms = rng.lognormvariate(mu, sigma)
+    return min(ms, latency.cap_ms) / 1000
+
+
+def _connection_fault(kind: str) -> CapturedResponse:
+    cls = transport.ConnectionReset if kind == "connection_reset" else transport.EmptyResponse
+    return cls(transport.NO_RESPONSE)
+
+
+def _status_note(status: Status) -> str:
+    return f"status {status.code}{' gateway' if status.gateway else ''}"
+
+
+def _mark(ctx: RequestContext, label: str, notes: list[str]) -> None:
+    if label not in ctx.rules:
+        ctx.rules.append(label)
+    ctx.effects.extend(f"{label}: {note}" for note in notes)
