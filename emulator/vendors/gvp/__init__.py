@@ -236,7 +236,7 @@ class Gvp(Vendor):
             from emulator.errors import BadRequest
 
             raise BadRequest(f"unknown action '{action}' (complete, fail or processing)")
-        session.commit()
+        session.flush()  # the control plane commits (or rolls back) the transaction
         return self._resource(purchase)
 
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
@@ -258,6 +258,10 @@ class Gvp(Vendor):
             if created + ttl > now:
                 candidates.append(created + ttl)
         return min(candidates) if candidates else None
+
+    def reset_sandbox(self, sandbox: str) -> None:
+        """Reset/delete: forget the sandbox's fixture additions (the baseline reloads them)."""
+        self._catalogs.pop(sandbox, None)
 
     def load_fixtures(self, sandbox: str, data: dict) -> None:
         if not data:
