@@ -97,7 +97,7 @@ class HLConnect(Vendor):
         return path.split("/", 2)[1] in _TOP if path.startswith("/") else False
 
     def operation_ids(self) -> frozenset[str]:
-        ids = set(_API.values()) | {op + "_sandbox" for op in _API.values() - LIVE_ONLY}
+        ids = set(_API.values()) | {op + "_sandbox" for op in set(_API.values()) - LIVE_ONLY}
         return frozenset(ids | {op for _, op in _FILES})
 
     # -- errors --------------------------------------------------------------------------
