@@ -116,7 +116,8 @@ class ControlPlane:
                                        snapshot_sandbox(from_snapshot), sid)
             session.commit()
             self._known[sid] = now
-        self._forget_memory(sid)
+        # the clock row came with the snapshot (delete() already dropped any cached clock)
+        self._forget_memory(sid, clock=False)
         if from_snapshot is None:
             self.apply_baseline(sid)
         return self.describe(row)
@@ -161,10 +162,11 @@ class ControlPlane:
             self.apply_baseline(sid)
         return ids
 
-    def _forget_memory(self, sandbox_id: str) -> None:
+    def _forget_memory(self, sandbox_id: str, clock: bool = True) -> None:
         """What a sandbox keeps outside its rows: clock cache, journal, scenario counters."""
         rt = self.runtime
-        rt.clocks.forget(sandbox_id)
+        if clock:
+            rt.clocks.forget(sandbox_id)
         rt.journal.clear(sandbox_id)
         for owner in (rt.scenarios, *rt.vendors.values()):
             hook = getattr(owner, "reset_sandbox", None)

@@ -1,4 +1,9 @@
-"""Control-plane fixtures: an app with the test-only Toy vendor mounted next to the real ones."""
+"""Control-plane fixtures: an app serving only the test-only Toy vendor.
+
+The real vendors are left out so these tests do not depend on their timing (GVP's periodic
+events, for instance, would move "the next event"); tests/control/test_real_vendors.py covers
+the control plane against them end to end.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +26,7 @@ class ToySettings(Settings):
 
 @pytest.fixture
 def make_toy_client(tmp_path, monkeypatch):
-    real = app_module.vendor_classes
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {**real(), "toy": Toy})
+    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"toy": Toy})
     clients: list[TestClient] = []
 
     def build(**overrides) -> TestClient:
