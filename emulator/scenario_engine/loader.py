@@ -116,11 +116,24 @@ def validate_text(text: str, file: str, operations: Mapping[str, frozenset[str] 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_problem(file, data, err) for err in exc.errors()]) from None
+        raise ScenarioError(_merge([_problem(file, data, err) for err in exc.errors()])) from None
     problems = _cross_check(scenario, data, file, operations, expected_name)
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _merge(problems: list[Problem]) -> list[Problem]:
+    """One line per field: a union's alternatives ("a string", "a list") become one message."""
+    merged: dict[tuple, Problem] = {}
+    for p in problems:
+        key = (p.file, p.line, p.field)
+        if key in merged:
+            previous = merged[key]
+            merged[key] = Problem(p.file, p.line, p.field, f"{previous.message}; or {p.message[0].lower()}{p.message[1:]}")
+        else:
+            merged[key] = p
+    return list(merged.values())
 
 
 # -- locating errors -------------------------------------------------------------------------
