@@ -15,7 +15,8 @@ INT64_MAX = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 Price = Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False)]
 Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
-Customer = Annotated[str, Field(min_length=1, max_length=500)]
+# no NUL: PostgreSQL text cannot hold it, and no real customer id contains one
+Customer = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^[^\x00]+$")]
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
