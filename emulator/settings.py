@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     sandbox_idle_seconds: float = Field(
         3600.0, ge=0, description="Delete a sandbox unused for this long (0: never expire)."
     )
+    sandbox_pool_size: int = Field(
+        2, ge=0, le=16, description="Spare sandboxes kept pre-copied per snapshot (0: none)."
+    )
 
     hlconnect: HLConnectSettings = Field(default_factory=HLConnectSettings)
     gmodstore: GmodStoreSettings = Field(default_factory=GmodStoreSettings)

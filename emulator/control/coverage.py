@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy import func, select
 
 from emulator.context import RequestContext, get_ctx
+from emulator.control.models import SandboxRow
 from emulator.lifecycle.machine import TransitionRecord, machines
 from emulator.runtime import Runtime, get_runtime
 
@@ -25,7 +26,8 @@ def coverage(all_sandboxes: bool = False, runtime: Runtime = Depends(get_runtime
                    TransitionRecord.to_state, func.count()).group_by(
         TransitionRecord.machine, TransitionRecord.from_state, TransitionRecord.to_state)
     if all_sandboxes:
-        query = query.where(~TransitionRecord.sandbox.startswith("#"))
+        live = select(SandboxRow.id).where(SandboxRow.pooled_for.is_(None))
+        query = query.where(TransitionRecord.sandbox.in_(live))  # not snapshots, not spares
     else:
         query = query.where(TransitionRecord.sandbox == ctx.sandbox)
     with runtime.db.read_session() as session:

@@ -25,6 +25,8 @@ class SandboxRow(SQLModel, table=True):
     last_used: float
     source_snapshot: str | None = Field(default=None, max_length=64)
     baseline: str | None = Field(default=None, max_length=64, description="fixtures digest")
+    # set while the sandbox is a pre-copied spare of that snapshot (invisible until claimed)
+    pooled_for: str | None = Field(default=None, max_length=56, index=True)
 
 
 class SnapshotRow(SQLModel, table=True):

@@ -17,9 +17,11 @@ from sqlalchemy import delete, select, update
 
 from emulator.control import rows
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
+from emulator.control.pool import SandboxPool
 from emulator.errors import BadRequest, Duplicate, NotFound
 
 log = logging.getLogger("emulator.control")
+LIVE = SandboxRow.pooled_for.is_(None)  # spares of the pool are not sandboxes (yet)
 SANDBOX_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -32,6 +34,7 @@ class ControlPlane:
         self._last_sweep = 0.0
         self.baseline: list[tuple[str, dict]] = []  # startup fixtures: (origin, data)
         self.baseline_digest: str | None = None
+        self.pool = SandboxPool(self, runtime.settings.sandbox_pool_size)
 
     @property
     def idle_seconds(self) -> float:
@@ -44,7 +47,7 @@ class ControlPlane:
             if session.get(SandboxRow, DEFAULT_SANDBOX) is None:
                 session.add(SandboxRow(id=DEFAULT_SANDBOX, created_at=now, last_used=now))
             session.commit()
-            for row in session.execute(select(SandboxRow)).scalars():
+            for row in session.execute(select(SandboxRow).where(LIVE)).scalars():
                 self._known[row.id] = max(row.last_used, now)  # a restart is not idleness
 
     # -- the pipeline's calls ----------------------------------------------------------------
@@ -54,7 +57,8 @@ class ControlPlane:
         known = sandbox in self._known
         if not known:  # another process may have created it
             with self.runtime.db.read_session() as session:
-                known = session.get(SandboxRow, sandbox) is not None
+                row = session.get(SandboxRow, sandbox)
+                known = row is not None and row.pooled_for is None
         if known:
             self._known[sandbox] = now
         if self.idle_seconds and now - self._last_sweep >= self.sweep_interval:
@@ -84,7 +88,8 @@ class ControlPlane:
     # -- sandboxes -------------------------------------------------------------------------
     def list(self) -> list[dict]:
         with self.runtime.db.read_session() as session:
-            found = session.execute(select(SandboxRow).order_by(SandboxRow.created_at)).scalars()
+            found = session.execute(select(SandboxRow).where(LIVE)
+                                    .order_by(SandboxRow.created_at)).scalars()
             return [self.describe(row) for row in found]
 
     def describe(self, row: SandboxRow) -> dict:
@@ -102,6 +107,11 @@ class ControlPlane:
             raise BadRequest("id must be 1-64 characters of letters, digits, '.', '_', ':' "
                              "or '-'")
         now = self.wall()
+        if from_snapshot is not None and sandbox_id is None:
+            claimed = self.pool.claim(from_snapshot, now)  # a spare copied ahead of time
+            if claimed is not None:
+                self.pool.refill_soon(from_snapshot)
+                return self._registered(claimed, now)
         with self._lock, self.runtime.db.write_session() as session:
             if session.get(SandboxRow, sid) is not None:
                 raise Duplicate(f"sandbox {sid!r} already exists")
@@ -120,12 +130,19 @@ class ControlPlane:
         self._forget_memory(sid, clock=False)
         if from_snapshot is None:
             self.apply_baseline(sid)
+        else:
+            self.pool.refill_soon(from_snapshot)
         return self.describe(row)
+
+    def _registered(self, sid: str, now: float) -> dict:
+        self._known[sid] = now
+        self._forget_memory(sid, clock=False)
+        return self.describe(self.get(sid))
 
     def get(self, sandbox_id: str) -> SandboxRow:
         with self.runtime.db.read_session() as session:
             row = session.get(SandboxRow, sandbox_id)
-        if row is None:
+        if row is None or row.pooled_for is not None:
             raise NotFound(f"no sandbox {sandbox_id!r}")
         return row
 
@@ -133,7 +150,8 @@ class ControlPlane:
         if sandbox_id == DEFAULT_SANDBOX:
             raise BadRequest("the default sandbox cannot be deleted; reset it instead")
         with self._lock, self.runtime.db.write_session() as session:
-            if session.get(SandboxRow, sandbox_id) is None:
+            row = session.get(SandboxRow, sandbox_id)
+            if row is None or row.pooled_for is not None:
                 raise NotFound(f"no sandbox {sandbox_id!r}")
             rows.delete_sandbox_rows(session.connection(), self.runtime, sandbox_id)
             session.execute(delete(SandboxRow).where(SandboxRow.id == sandbox_id))
@@ -153,9 +171,13 @@ class ControlPlane:
     def reset_all(self) -> list[str]:
         """Every sandbox back to the baseline (sandboxes and snapshots are kept)."""
         with self._lock, self.runtime.db.write_session() as session:
-            rows.delete_live_rows(session.connection(), self.runtime)
-            ids = list(session.execute(select(SandboxRow.id)).scalars())
+            pooled = set(session.execute(select(SandboxRow.pooled_for).where(~LIVE)).scalars())
+            rows.delete_live_rows(session.connection(), self.runtime)  # spares' rows too
+            self.pool.drop(session)
+            ids = list(session.execute(select(SandboxRow.id).where(LIVE)).scalars())
             session.commit()
+        for snapshot in pooled:
+            self.pool.refill_soon(snapshot)
         self.runtime.journal.clear()
         for sid in ids:
             self._forget_memory(sid)

@@ -78,6 +78,7 @@ def save_snapshot(body: NewSnapshot, runtime: Runtime = Depends(get_runtime),
         if session.get(SnapshotRow, body.name) is not None:
             if not body.overwrite:
                 raise Duplicate(f"a snapshot named {body.name!r} exists (send overwrite: true)")
+            control.pool.drop(session, body.name)
             _remove(session, runtime, body.name)
         copied = rows.copy_sandbox_rows(session.connection(), runtime, ctx.sandbox,
                                         snapshot_sandbox(body.name))
@@ -86,6 +87,7 @@ def save_snapshot(body: NewSnapshot, runtime: Runtime = Depends(get_runtime),
                           description=body.description)
         session.add(row)
         session.commit()
+    control.pool.refill_soon(body.name)  # spares make sandboxes from it instant
     return _describe(row)
 
 
@@ -120,9 +122,11 @@ def _reload_clock(runtime, sandbox: str) -> None:
 
 @router.delete("/snapshots/{name}", status_code=204, operation_id="admin_delete_snapshot")
 def delete_snapshot(name: str, runtime: Runtime = Depends(get_runtime)) -> Response:
-    with plane(runtime)._lock, runtime.db.write_session() as session:
+    control = plane(runtime)
+    with control._lock, runtime.db.write_session() as session:
         if session.get(SnapshotRow, name) is None:
             raise NotFound(f"no snapshot named {name!r}")
+        control.pool.drop(session, name)
         _remove(session, runtime, name)
         session.commit()
     return Response(status_code=204)
@@ -154,6 +158,7 @@ def import_snapshot(body: SnapshotImport, overwrite: bool = False,
         if session.get(SnapshotRow, body.name) is not None:
             if not overwrite:
                 raise Duplicate(f"a snapshot named {body.name!r} exists (use ?overwrite=true)")
+            control.pool.drop(session, body.name)
             _remove(session, runtime, body.name)
         try:
             count = rows.load_rows(session.connection(), runtime, snapshot_sandbox(body.name),
@@ -171,6 +176,7 @@ def import_snapshot(body: SnapshotImport, overwrite: bool = False,
                           description=body.description)
         session.add(row)
         session.commit()
+    control.pool.refill_soon(body.name)
     return _describe(row)
 
 
