@@ -1,4 +1,5 @@
-"""50 identical registers at once against a real server: exactly one 201, the rest 409."""
+"""50 identical registers at once against a real server: exactly one 201, the rest 409,
+on SQLite and (when reachable) PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from tests.hlconnect.helpers import AUTH, register_body, sandbox_body
 from tests.support.live_server import live_server
+from tests.support.postgres import throwaway_database
 
 N = 50
 
@@ -25,8 +28,17 @@ def fire(base: str, path: str, body: dict) -> list[httpx.Response]:
             return list(pool.map(one, range(N)))
 
 
-def test_concurrent_identical_registers_give_exactly_one_201(make_settings):
-    with live_server(make_settings()) as base:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'emulator.db'}"
+    else:
+        with throwaway_database() as url:  # skips when no PostgreSQL is reachable
+            yield url
+
+
+def test_concurrent_identical_registers_give_exactly_one_201(make_settings, database_url):
+    with live_server(make_settings(database_url=database_url)) as base:
         token = httpx.post(f"{base}/purchase/validate-purchase-before-payment", headers=AUTH,
                            json={"asset_id": 1000001, "customer_ip": "192.0.2.1",
                                  "quantity": 1}).json()["token"]

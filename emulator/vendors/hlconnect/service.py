@@ -158,26 +158,28 @@ class HLService:
                 HLOrderLine.order_line_id.in_(line_ids))).first()
             if taken is not None:
                 raise Duplicate(f"Order {req.order_number} already has order line {taken}")
-            if token_id is not None:
-                session.add(HLSpentToken(sandbox=ctx.sandbox, token_id=token_id,
-                                         account=caller.account, order_number=req.order_number,
-                                         spent_at=ctx.now()))
-                try:
-                    session.flush()
-                except IntegrityError:
-                    session.rollback()
-                    raise Unprocessable("Invalid validation token: it was already used",
-                                        fields={"token": ["already used"]}) from None
             for line in lines:
                 ORDER_LINE.start(session, line, sandbox=ctx.sandbox,
                                  resource_id=line.public_id, at=ctx.now(), reason="register")
                 session.add(line)
+            # Lines first: on PostgreSQL concurrent twins all pass the check above and wait on
+            # the unique index here, so the losers of a duplicate race get 409 (not 422).
             try:
-                session.commit()
-            except IntegrityError:  # a concurrent twin won the race (other databases)
+                session.flush()
+            except IntegrityError:
                 session.rollback()
                 raise Duplicate(f"Order {req.order_number} line {req.order_line_id} already "
                                 "exists") from None
+            if token_id is not None:
+                session.add(HLSpentToken(sandbox=ctx.sandbox, token_id=token_id,
+                                         account=caller.account, order_number=req.order_number,
+                                         spent_at=ctx.now()))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise Unprocessable("Invalid validation token: it was already used",
+                                    fields={"token": ["already used"]}) from None
 
     def _part_asset(self, sandbox: str, ensemble: dict, part_id: int) -> dict:
         if not ensemble.get("partable"):
