@@ -110,3 +110,17 @@ def test_domain_exceptions_can_be_mapped_to_http_statuses(make_client):
     assert r.status_code == 404 and r.json()["StatusCode"] == 109
     # an exception without a mapping stays HTTP 200
     assert buy(client, rich, 6007, "Movie", 301, "Billing")["StatusCode"] == 123
+
+
+def test_readme_table_matches_the_served_cases(client):
+    """docs/gvp.md shows the same parameters a front-end developer would get from the API."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "gvp.md").read_text()
+    for case in client.get("/__admin/gvp/cases").json()["cases"]:
+        query = "&".join(f"{k}={v}" for k, v in case["create_purchase"].items())
+        row = next((line for line in doc.splitlines() if f"`{query}`" in line
+                    and f"| {case['outcome']} |" in line), None)
+        assert row is not None, f"docs/gvp.md lacks the row for {case['outcome']}"
+        who = f"`{case['user']}` / `{case['password']}`" if case["user"] else "anonymous"
+        assert who in row and f"| {case['status_code']} |" in row

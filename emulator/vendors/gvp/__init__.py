@@ -86,7 +86,7 @@ class Gvp(Vendor):
         match = _SVC.match(path)
         if match:
             found = METHODS.get(match.group(2).lower())
-            if found is not None and method in ("GET", "POST", "HEAD"):
+            if found is not None and method in ("GET", "POST"):
                 return Operation(self.name, found.name)
             return None
         if _PAY.match(path):
