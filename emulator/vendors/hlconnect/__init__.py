@@ -120,7 +120,15 @@ class HLConnect(Vendor):
             except InvalidIP:
                 return None
         code = body.get("country_code")
-        return code.upper() if isinstance(code, str) and len(code) == 2 else None
+        if isinstance(code, str) and len(code) == 2:
+            return code.upper()
+        token = body.get("token")  # live register: the country the sale was validated for
+        if isinstance(token, str):
+            from emulator.vendors.hlconnect.signing import peek
+
+            country = (peek(token) or {}).get("cc")
+            return country if isinstance(country, str) else None
+        return None
 
     # -- presentation --------------------------------------------------------------------
     @staticmethod

@@ -55,3 +55,13 @@ def verify(secret: str, purpose: str, token: str,
     if not isinstance(exp, (int, float)) or now >= exp:
         raise BadSignature("token has expired")
     return payload
+
+
+def peek(token: str) -> dict | None:
+    """A token's payload WITHOUT checking it: for classification only (scenario matching),
+    never for granting anything."""
+    try:
+        payload = orjson.loads(_unb64(token.partition(".")[0]))
+    except (ValueError, orjson.JSONDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
