@@ -141,7 +141,9 @@ class Gvp(Vendor):
             GvpPurchase.sandbox == sandbox, GvpPurchase.purchase_id == purchase_id)).first()
 
     def payment_page(self, sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
-        now = self.runtime.clocks.get(sandbox).time() if payment._SANDBOX.match(sandbox) else 0
+        def now() -> float:
+            return self.runtime.clocks.get(sandbox).time()
+
         problem = payment.check_link(self.runtime.settings.secret_key, sandbox, purchase_id,
                                      exp, sig, now)
         if problem is not None:
@@ -157,7 +159,9 @@ class Gvp(Vendor):
 
     def payment_decision(self, sandbox: str, purchase_id: int, exp: str, sig: str,
                          decision: str):
-        now = self.runtime.clocks.get(sandbox).time() if payment._SANDBOX.match(sandbox) else 0
+        def now() -> float:
+            return self.runtime.clocks.get(sandbox).time()
+
         problem = payment.check_link(self.runtime.settings.secret_key, sandbox, purchase_id,
                                      exp, sig, now)
         if problem is not None:
@@ -170,7 +174,7 @@ class Gvp(Vendor):
                 return payment.message_page(
                     409, "Payment already decided",
                     f"This payment is no longer awaiting a decision (status {purchase.status}).")
-            call = self.make_call(session, sandbox, now, "")
+            call = self.make_call(session, sandbox, now(), "")
             if decision == "approve":
                 complete(call, purchase, f"approved on the {purchase.payment_type} page")
                 target = purchase.return_url

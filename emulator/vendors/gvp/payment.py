@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
@@ -52,7 +52,7 @@ def message_page(status: int, title: str, text: str) -> HTMLResponse:
 
 
 def check_link(secret_key: str, sandbox: str, purchase_id: int, exp: str, sig: str,
-               now: float) -> HTMLResponse | None:
+               now: Callable[[], float]) -> HTMLResponse | None:
     """None when the link is genuine and still valid, else the page to show instead."""
     if not _SANDBOX.match(sandbox):
         return message_page(404, "Payment not found", "This payment link is not valid.")
@@ -61,9 +61,9 @@ def check_link(secret_key: str, sandbox: str, purchase_id: int, exp: str, sig: s
     except ValueError:
         return message_page(403, "Invalid payment link", "The link's signature does not match.")
     expected = payment_signature(secret_key, sandbox, purchase_id, expires)
-    if not hmac.compare_digest(expected, sig or ""):
+    if not hmac.compare_digest(expected.encode(), (sig or "").encode()):
         return message_page(403, "Invalid payment link", "The link's signature does not match.")
-    if now > expires:
+    if now() > expires:  # the clock is read only for a genuine link (a known sandbox)
         return message_page(410, "Payment link expired",
                             "This payment link has expired; start the purchase again.")
     return None
@@ -78,25 +78,36 @@ def with_references(url: str, purchase) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
+def _purchase_number(value: str) -> int | None:
+    """The path's purchase id; a browser gets an HTML 404 for anything else, not JSON."""
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
 def build_router(vendor: "Gvp") -> APIRouter:
     router = APIRouter(tags=["gvp-payment-page"])
 
     @router.get(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentPage",
                 response_class=HTMLResponse)
-    async def payment_page(sandbox: str, purchase_id: int, request: Request) -> Response:
+    async def payment_page(sandbox: str, purchase_id: str, request: Request) -> Response:
+        number = _purchase_number(purchase_id)
+        if number is None:
+            return message_page(404, "Payment not found", "No such purchase.")
         exp, sig = request.query_params.get("exp", ""), request.query_params.get("sig", "")
-        return await run_in_threadpool(vendor.payment_page, sandbox, purchase_id, exp, sig,
+        return await run_in_threadpool(vendor.payment_page, sandbox, number, exp, sig,
                                        request.url.path)
 
     @router.post(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentDecision",
                  response_class=HTMLResponse)
-    async def payment_decision(sandbox: str, purchase_id: int, request: Request) -> Response:
+    async def payment_decision(sandbox: str, purchase_id: str, request: Request) -> Response:
+        number = _purchase_number(purchase_id)
+        if number is None:
+            return message_page(404, "Payment not found", "No such purchase.")
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
                               keep_blank_values=True))
         decision = form.get("decision", "")
         if decision not in ("approve", "cancel"):
             return message_page(400, "Unknown decision", "decision must be approve or cancel")
-        outcome = await run_in_threadpool(vendor.payment_decision, sandbox, purchase_id,
+        outcome = await run_in_threadpool(vendor.payment_decision, sandbox, number,
                                           form.get("exp", ""), form.get("sig", ""), decision)
         if isinstance(outcome, str):
             return RedirectResponse(outcome, status_code=303)
