@@ -18,7 +18,7 @@ from emulator.geo import InvalidIP
 from emulator.jsonio import JSONResponse
 from emulator.vendors.base import Operation, Vendor
 from emulator.vendors.hlconnect import admin
-from emulator.vendors.hlconnect.models import HLOrderLine, HLSpentToken
+from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
 
 _API = {  # (method, path below the flavour prefix) → operationId
     ("GET", "/health"): "connector_health",
@@ -51,8 +51,6 @@ class HLConnect(Vendor):
         from emulator.vendors.hlconnect.service import HLService
 
         self.catalog = Catalog(runtime.settings.seed, self.settings.catalogue_size)
-        #: fixture assets per sandbox (catalogue additions live in memory, like the catalogue)
-        self.extra_assets: dict[str, dict[int, dict]] = {}
         self.service = HLService(self)
 
     # -- wiring --------------------------------------------------------------------------
@@ -64,7 +62,7 @@ class HLConnect(Vendor):
                 build_files_router(self)]
 
     def tables(self):
-        return [HLOrderLine, HLSpentToken]
+        return [HLOrderLine, HLSpentToken, HLFixtureAsset]
 
     def startup_lines(self, base_url: str) -> list[str]:
         tokens = ", ".join(f"{t} (account {a.account}{'' if a.enabled else ', disabled'})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import orjson
 from faker import Faker
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -13,9 +14,9 @@ from sqlmodel import select
 from emulator.errors import InvalidTransition, NotFound
 from emulator.lifecycle.progression import DEFAULT_PROGRESSION, Progression
 from emulator.vendors.hlconnect.lifecycle import (
-    CANCELLED, COMPLETED, FAILED, ORDER_LINE, PROCESSING, finish, progression_of,
+    CANCELLED, COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance, finish, progression_of,
 )
-from emulator.vendors.hlconnect.models import HLOrderLine
+from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine
 
 if TYPE_CHECKING:
     from emulator.vendors.hlconnect import HLConnect
@@ -52,6 +53,9 @@ def describe(line: HLOrderLine) -> dict:
 def resources(vendor: "HLConnect", session, sandbox: str) -> list[dict]:
     rows = session.exec(select(HLOrderLine).where(HLOrderLine.sandbox == sandbox)
                         .order_by(HLOrderLine.pk)).all()
+    now = vendor.runtime.clocks.get(sandbox).time()
+    for row in rows:  # a time-based fulfilment that is due shows as done (not a poll)
+        advance(session, row, now, poll=False)
     return [describe(row) for row in rows]
 
 
@@ -68,7 +72,10 @@ def _find(session, sandbox: str, resource_id: str) -> HLOrderLine | None:
 
 def resource(vendor: "HLConnect", session, sandbox: str, resource_id: str) -> dict | None:
     line = _find(session, sandbox, resource_id)
-    return describe(line) if line is not None else None
+    if line is None:
+        return None
+    advance(session, line, vendor.runtime.clocks.get(sandbox).time(), poll=False)
+    return describe(line)
 
 
 def force(vendor: "HLConnect", session, sandbox: str, resource_id: str, action: str,
@@ -99,21 +106,26 @@ def next_event_at(session, sandbox: str, now: float) -> float | None:
 
 # -- fixtures ----------------------------------------------------------------------------
 def load_fixtures(vendor: "HLConnect", sandbox: str, data: dict) -> None:
+    """`assets` (AssetItem fields; unspecified ones are generated) and `orders` (order lines,
+    optionally with a status and a progression), all or nothing."""
     if not isinstance(data, dict):
         raise ValueError("hlconnect: the section must be a mapping with assets and/or orders")
     unknown = set(data) - {"assets", "orders"}
     if unknown:
         raise ValueError(f"hlconnect.{sorted(unknown)[0]}: unknown key (use assets, orders)")
-    assets = {}
-    for i, raw in enumerate(data.get("assets") or []):
+    assets: dict[int, dict] = {}
+    for i, raw in enumerate(_list(data, "assets")):
         asset = _fixture_asset(raw, f"hlconnect.assets[{i}]")
+        if asset["asset_id"] in vendor.catalog:
+            raise ValueError(f"hlconnect.assets[{i}].asset_id: {asset['asset_id']} is already "
+                             "a catalogue asset (choose an unused id, e.g. above 2000000)")
         assets[asset["asset_id"]] = asset
-    vendor.extra_assets.setdefault(sandbox, {}).update(assets)
-    lines = [_fixture_line(vendor, sandbox, raw, f"hlconnect.orders[{i}]")
-             for i, raw in enumerate(data.get("orders") or [])]
-    if not lines:
-        return
+    lines = [_fixture_line(vendor, sandbox, assets, raw, f"hlconnect.orders[{i}]")
+             for i, raw in enumerate(_list(data, "orders"))]
     with vendor.runtime.db.write_session() as session:
+        for asset_id, asset in assets.items():
+            session.add(HLFixtureAsset(sandbox=sandbox, asset_id=asset_id,
+                                       data=orjson.dumps(asset).decode()))
         for line, target in lines:
             ORDER_LINE.start(session, line, sandbox=sandbox, resource_id=line.public_id,
                              at=line.created_at, reason="fixture")
@@ -129,8 +141,15 @@ def load_fixtures(vendor: "HLConnect", sandbox: str, data: dict) -> None:
             session.commit()
         except IntegrityError:
             session.rollback()
-            raise ValueError("hlconnect.orders: an order line appears twice (or already "
-                             "exists)") from None
+            raise ValueError("hlconnect: an asset or order line appears twice (or already "
+                             "exists in this sandbox)") from None
+
+
+def _list(data: dict, key: str) -> list:
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise ValueError(f"hlconnect.{key}: must be a list")
+    return value
 
 
 def _fixture_asset(raw: object, where: str) -> dict:
@@ -149,7 +168,7 @@ def _fixture_asset(raw: object, where: str) -> dict:
     return {**generate_asset(fake, asset_id), **raw}  # unspecified fields filled realistically
 
 
-def _fixture_line(vendor: "HLConnect", sandbox: str, raw: object,
+def _fixture_line(vendor: "HLConnect", sandbox: str, new_assets: dict[int, dict], raw: object,
                   where: str) -> tuple[HLOrderLine, str]:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a mapping")
@@ -160,7 +179,7 @@ def _fixture_line(vendor: "HLConnect", sandbox: str, raw: object,
         value = raw.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{where}.{key}: must be a positive integer")
-    asset = vendor.service.asset(sandbox, raw["asset_id"])
+    asset = new_assets.get(raw["asset_id"]) or vendor.service.asset(sandbox, raw["asset_id"])
     if asset is None:
         raise ValueError(f"{where}.asset_id: asset {raw['asset_id']} does not exist")
     status = raw.get("status", PROCESSING)

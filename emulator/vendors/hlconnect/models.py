@@ -56,3 +56,16 @@ class HLSpentToken(SQLModel, table=True):
     account: int
     order_number: int
     spent_at: float
+
+
+class HLFixtureAsset(SQLModel, table=True):
+    """A catalogue addition from a fixture file: a row (not memory) so snapshots copy it,
+    reset removes it and a restart keeps it, like the orders that may refer to it."""
+
+    __tablename__ = "hl_fixture_asset"
+    __table_args__ = (UniqueConstraint("sandbox", "asset_id", name="uq_hl_fixture_asset"),)
+
+    pk: int | None = Field(default=None, primary_key=True)
+    sandbox: str = Field(max_length=64, index=True)
+    asset_id: int
+    data: str  # the AssetItem as JSON

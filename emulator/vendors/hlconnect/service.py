@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+import orjson
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,7 +24,7 @@ from emulator.vendors.hlconnect import signing
 from emulator.vendors.hlconnect.lifecycle import (
     COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance,
 )
-from emulator.vendors.hlconnect.models import HLOrderLine, HLSpentToken
+from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
 from emulator.vendors.hlconnect.schemas import (
     PurchaseRegisterRequest, PurchaseValidateBeforePaymentRequest, SandboxPurchaseRegisterRequest,
 )
@@ -58,8 +60,14 @@ class HLService:
 
     # -- catalogue -----------------------------------------------------------------------
     def asset(self, sandbox: str, asset_id: int) -> dict | None:
-        return self.vendor.extra_assets.get(sandbox, {}).get(asset_id) or \
-            self.vendor.catalog.find(asset_id)
+        found = self.vendor.catalog.find(asset_id)
+        if found is None:  # a fixture asset of this sandbox, if any
+            with self.runtime.db.read_session() as session:
+                data = session.exec(select(HLFixtureAsset.data).where(
+                    HLFixtureAsset.sandbox == sandbox,
+                    HLFixtureAsset.asset_id == asset_id)).first()
+            found = orjson.loads(data) if data is not None else None
+        return found
 
     def require_asset(self, sandbox: str, asset_id: int) -> dict:
         asset = self.asset(sandbox, asset_id)
@@ -69,12 +77,15 @@ class HLService:
 
     def list_assets(self, ctx: RequestContext, prefix: str, page_size: int,
                     last_id: int | None) -> dict:
-        extra = self.vendor.extra_assets.get(ctx.sandbox, {})
         # one more than asked tells whether a next page exists
         ids = self.vendor.catalog.page_ids(last_id, page_size + 1)
+        with self.runtime.db.read_session() as session:
+            extra = session.exec(select(HLFixtureAsset.asset_id).where(
+                HLFixtureAsset.sandbox == ctx.sandbox,
+                HLFixtureAsset.asset_id > (last_id if last_id is not None else 0))
+                .order_by(HLFixtureAsset.asset_id).limit(page_size + 1)).all()
         if extra:
-            ids = sorted({*ids, *(i for i in extra if last_id is None or i > last_id)})
-            ids = ids[:page_size + 1]
+            ids = sorted({*ids, *extra})[:page_size + 1]
         page, more = ids[:page_size], len(ids) > page_size
         assets = [self.vendor.public_asset(self.asset(ctx.sandbox, i), ctx.base_url)
                   for i in page]
