@@ -195,3 +195,14 @@ def test_emulator_sandboxes_are_isolated(client):
     other = {**AUTH, "X-Emulator-Sandbox": "team-b"}
     assert_error(client.get("/purchase/info?order_id=13", headers=other), 404, "13")
     assert buy(client, order=13, headers=other).status_code == 201
+
+
+def test_a_restart_keeps_orders_and_spent_tokens(make_client):
+    first = make_client()
+    token = validate(first).json()["token"]
+    assert first.post("/purchase/register", headers=AUTH,
+                      json=register_body(token, order=31)).status_code == 201
+    again = make_client()  # a new app on the same database file
+    assert again.get("/purchase/info?order_id=31", headers=AUTH).status_code == 200
+    assert_error(again.post("/purchase/register", headers=AUTH,
+                            json=register_body(token, order=32)), 422, "already used")
