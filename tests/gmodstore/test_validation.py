@@ -49,6 +49,10 @@ def test_update_rejects_bad_bodies(client, body, fragment):
     ({"filter[bogus]": "1"}, "filter.bogus"),
     ({"filter[]": "1"}, "filter"),
     ({"filter": "revoked"}, "filter"),
+    ({"filter": "[1]"}, "filter"),
+    ({"filter": '{"bogus": 1}'}, "filter.bogus"),
+    ({"filter": '{"revoked": "maybe"}'}, "filter.revoked"),
+    ({"filter": '{"userId": 5}'}, "filter.userId"),
     ({"filter[revoked][x]": "1"}, "filter"),
     ({"filter[revoked]": "maybe"}, "filter.revoked"),
     ({"perPage": "0"}, "perPage"),
@@ -97,3 +101,13 @@ def test_valid_filters_are_accepted_in_every_spelling(client):
         assert r.status_code == 200
         expected = 0 if value.lower() in ("true", "1") else 1
         assert len(r.json()["data"]) == expected
+
+
+def test_json_object_filter_from_generated_python_clients_is_understood(client):
+    """OpenAPI Generator's Python client sends deepObject filters as filter=<JSON>."""
+    created(client, BUYERS[0])
+    created(client, BUYERS[1])
+    r = client.get(purchases_url(), params={"filter": '{"revoked": false, "userId": "%s"}'
+                                            % BUYERS[1]}, headers=DEMO)
+    assert r.status_code == 200
+    assert [p["userId"] for p in r.json()["data"]] == [BUYERS[1]]

@@ -94,28 +94,48 @@ class ListQuery:
 
 
 def parse_filters(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """deepObject `filter[key]=value` pairs; unknown keys and bad values are errors."""
-    filters: dict[str, Any] = {}
+    """deepObject `filter[key]=value` pairs; unknown keys and bad values are errors.
+
+    `filter=<JSON object>` is accepted too: OpenAPI Generator's Python client (what the
+    GmodStore SDK is generated with) serializes deepObject parameters that way.
+    """
+    pairs: list[tuple[str, str, Any]] = []
     for key, value in items:
-        if key != "filter" and not key.startswith("filter["):
-            continue
-        match = _FILTER.match(key)
-        if match is None:
-            raise Invalid("filter", "must be given as filter[key]=value with key one of "
-                          + ", ".join(FILTER_KEYS))
-        name = match.group(1)
+        if key == "filter":
+            pairs += [(f"filter[{k}]", k, v) for k, v in _json_filter(value).items()]
+        elif key.startswith("filter["):
+            match = _FILTER.match(key)
+            if match is None:
+                raise Invalid("filter", "must be given as filter[key]=value with key one of "
+                              + ", ".join(FILTER_KEYS))
+            pairs.append((key, match.group(1), value))
+    filters: dict[str, Any] = {}
+    for key, name, value in pairs:
         if name not in FILTER_KEYS:
             raise Invalid(f"filter.{name}" if name else "filter",
                           f"is not a known filter (use one of {', '.join(FILTER_KEYS)})",
                           f"Unknown filter {key!r}: filters are {', '.join(FILTER_KEYS)}")
         if name == "revoked":
-            lowered = value.lower()
+            lowered = str(value).lower() if isinstance(value, (str, bool)) else None
             if lowered not in ("true", "false", "1", "0"):
                 raise Invalid("filter.revoked", "must be true or false")
             filters["revoked"] = lowered in ("true", "1")
+        elif not isinstance(value, str):
+            raise Invalid(f"filter.{name}", "must be a string")
         else:
             filters[name] = value
     return filters
+
+
+def _json_filter(value: str) -> dict:
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        raise Invalid("filter", "must be given as filter[key]=value with key one of "
+                      + ", ".join(FILTER_KEYS))
+    return data
 
 
 def parse_list_query(items: list[tuple[str, str]], default_per_page: int) -> ListQuery:
