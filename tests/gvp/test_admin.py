@@ -102,6 +102,22 @@ def test_fixtures_add_users_and_products_to_a_sandbox(client):
     assert again["StatusCode"] == 1010
 
 
+def test_snapshot_restores_balances_pins_and_purchases(client):
+    from tests.gvp.conftest import USERS, call
+
+    frugal = login(client, "frugal")
+    purchase_of(buy(client, frugal, 6001, "Movie", 301, "eWallet"))  # 10.00 → 6.01
+    assert client.post("/__admin/snapshots", json={"name": "gvp-one"}).status_code == 201
+    purchase_of(buy(client, frugal, 6002, "Movie", 301, "eWallet"))  # → 2.02
+    call(client, f"{USERS}/ChangePin", token=frugal, pinType=2, pin="1234", newPin="5555")
+    assert client.post("/__admin/snapshots/gvp-one/restore").status_code == 200
+    frugal = login(client, "frugal")
+    assert buy(client, frugal, 6001, "Movie", 301, "eWallet")["StatusCode"] == 23
+    # one more 3.99 rental fits again (6.01 left) and the PIN is 1234 again
+    assert purchase_of(buy(client, frugal, 6002, "Movie", 301, "eWallet", pin="1234"))
+    assert buy(client, frugal, 6003, "Movie", 301, "eWallet")["StatusCode"] == 87
+
+
 def test_bad_fixtures_name_the_field(client):
     r = client.post("/__admin/fixtures", json={"gvp": {
         "products": [{"id": 6100, "type": "Movie", "title": "X", "pricingModels": [999]}]}})

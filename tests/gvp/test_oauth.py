@@ -107,6 +107,16 @@ def test_lenient_accepts_unsigned_but_verifies_present_signatures(client):
     assert _login(client, timestamp=1)["StatusCode"] == 0
 
 
+def test_lenient_does_not_parse_unsigned_requests_strictly(client):
+    # characters RFC 5849 parsing refuses (raw brackets, braces, bars) are fine unsigned
+    r = client.get(f"{AUTH}/LoginUserPassword?userName=rich&password=rich123&deviceId=[a]{{b}}|c")
+    assert "[a]{b}|c" in str(r.request.url)
+    assert r.json()["StatusCode"] == 0
+    bogus = client.get(f"{AUTH}/LoginAnonymous?oauth_consumer_key={KEY}&oauth_signature=abc"
+                       "&oauth_signature_method=HMAC-SHA1").json()
+    assert bogus["StatusCode"] == 1002
+
+
 def test_off_ignores_signatures(make_client):
     off = make_client(gvp={"oauth_mode": "off"})
     assert _login(off, secret="wrong")["StatusCode"] == 0

@@ -13,6 +13,7 @@ Modes: off (ignore), lenient (verify a signature when one is present), strict (r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from oauthlib.oauth1.rfc5849 import signature as rfc5849
 from oauthlib.oauth1.rfc5849.utils import parse_authorization_header
@@ -54,12 +55,14 @@ def verify(settings: GvpSettings, session, sandbox: str, now: float,
     """Raise the GVP exception for a request whose signature is missing or wrong."""
     if settings.oauth_mode == "off":
         return
-    params = oauth_params(request)
-    if "oauth_signature" not in params:
+    if not _mentions_signature(request):
         if settings.oauth_mode == "strict":
             raise GvpException("InvalidSignatureException",
                                "this request must be signed with OAuth 1.0 (HMAC-SHA1)")
-        return
+        return  # lenient: an unsigned request is not parsed the strict RFC 5849 way at all
+    params = oauth_params(request)
+    if "oauth_signature" not in params:
+        raise GvpException("InvalidSignatureException", "oauth_signature is empty")
     key = params.get("oauth_consumer_key", "")
     secret = settings.consumers.get(key)
     if secret is None:
@@ -76,6 +79,15 @@ def verify(settings: GvpSettings, session, sandbox: str, now: float,
         _check_timestamp(settings, params.get("oauth_timestamp", ""), now)
         _use_nonce(session, sandbox, key, params.get("oauth_nonce", ""), now,
                    settings.oauth_max_skew_seconds)
+
+
+def _mentions_signature(request: SignedRequest) -> bool:
+    if "oauth_signature" in (request.authorization or "") and \
+            (request.authorization or "").lower().startswith("oauth "):
+        return True
+    pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    pairs += parse_qsl(request.form_body or "", keep_blank_values=True)
+    return any(key == "oauth_signature" for key, _ in pairs)
 
 
 def _signature_matches(request: SignedRequest, secret: str, given: str) -> bool:
