@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from emulator.control.auth import COOKIE, cookie_value, query_token, token_matches
 from emulator.errors import NotFound
@@ -21,7 +21,7 @@ UI_DIR = Path(__file__).resolve().parent / "ui"
 ASSETS = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "text/html"}
 
 
-@router.get("", operation_id="admin_ui", response_class=FileResponse)
+@router.get("", operation_id="admin_ui", response_class=Response)
 def dashboard(request: Request, runtime: Runtime = Depends(get_runtime)) -> Response:
     settings = runtime.settings
     token = query_token(request.url.query)
@@ -30,13 +30,17 @@ def dashboard(request: Request, runtime: Runtime = Depends(get_runtime)) -> Resp
         response.set_cookie(COOKIE, cookie_value(settings), httponly=True, samesite="strict",
                             path="/__admin")
         return response
-    return FileResponse(UI_DIR / "index.html", media_type="text/html",
-                        headers={"cache-control": "no-store"})
+    return _file("index.html")
 
 
-@router.get("/{asset}", operation_id="admin_ui_asset", response_class=FileResponse)
+@router.get("/{asset}", operation_id="admin_ui_asset", response_class=Response)
 def asset(asset: str) -> Response:
     if asset not in ASSETS:
         raise NotFound(f"no dashboard file {asset!r}")
-    return FileResponse(UI_DIR / asset, media_type=ASSETS[asset],
-                        headers={"cache-control": "no-store"})
+    return _file(asset)
+
+
+def _file(name: str) -> Response:
+    # read and sent whole (a few KB): the pipeline buffers responses anyway
+    return Response((UI_DIR / name).read_bytes(), media_type=ASSETS[name],
+                    headers={"cache-control": "no-store"})

@@ -106,8 +106,8 @@ def differences(entry: JournalEntry, criteria: dict[str, Any]) -> list[dict]:
     diffs = []
     for key, expected in criteria.items():
         actual = _actual(entry, key)
-        if key == "rule":
-            ok = expected in actual
+        if key == "rule":  # "<scenario>/<rule-id>", or a scenario name for any of its rules
+            ok = any(r == expected or r.startswith(f"{expected}/") for r in actual)
         elif key == "method":
             ok = str(expected).upper() == actual
         else:

@@ -1,0 +1,256 @@
+"""pytest fixtures for testing a client against purchase-emulator (entry point `pytest11`).
+
+Installed with the package; nothing to configure:
+
+    def test_checkout(emulator_sandbox, emulator_clock):
+        api = emulator_sandbox.client            # httpx.Client bound to a fresh sandbox
+        r = api.post("/purchase/register", ...)  # your code under test, pointed at .url
+        emulator_clock.advance(60)
+        emulator_sandbox.assert_requested(vendor="hlconnect", operation="...", count=1)
+
+Fixtures:
+- `purchase_emulator` (session): one emulator for the whole run, started in a thread on a
+  free loopback port with a throw-away SQLite database and a random admin token (or the
+  server at `--emulator-url`). Its clock starts frozen at `emulator_clock_start` (ini option,
+  default 2026-01-01T00:00:00Z; "now" for a running clock).
+- `emulator_sandbox`: a fresh sandbox per test (deleted afterwards): `.url`, `.headers`,
+  `.client`, orders, forcing, scenarios, journal verification.
+- `emulator_clock`: that sandbox's virtual clock (`advance`, `advance_to_next_event`, ...).
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from datetime import datetime
+from typing import Any, Iterator
+
+import httpx
+import pytest
+
+DEFAULT_CLOCK_START = "2026-01-01T00:00:00Z"
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("purchase-emulator")
+    group.addoption("--emulator-url", default=None,
+                    help="use the purchase-emulator at this URL instead of starting one")
+    group.addoption("--emulator-admin-token", default=None,
+                    help="admin token of the emulator at --emulator-url")
+    parser.addini("emulator_clock_start", default=DEFAULT_CLOCK_START,
+                  help="instant the started emulator's clocks are frozen at ('now': running)")
+    parser.addini("emulator_fixtures", type="linelist", default=[],
+                  help="fixture files loaded by the started emulator (its baseline)")
+    parser.addini("emulator_scenarios_dir", type="linelist", default=[],
+                  help="extra scenario directories for the started emulator")
+
+
+class EmulatorError(AssertionError):
+    """An admin call answered an error; the message carries the emulator's detail."""
+
+
+class EmulatorServer:
+    """A running emulator: its base URL and admin calls (with the admin token)."""
+
+    def __init__(self, url: str, admin_token: str | None) -> None:
+        self.url = url.rstrip("/")
+        self.admin_token = admin_token
+        self.admin_headers = {"X-Emulator-Admin-Token": admin_token} if admin_token else {}
+        self._http = httpx.Client(base_url=self.url, timeout=30)
+
+    def admin(self, method: str, path: str, *, sandbox: str | None = None,
+              expect: tuple[int, ...] = (200, 201, 204), **kwargs) -> Any:
+        headers = {**self.admin_headers, **kwargs.pop("headers", {})}
+        if sandbox:
+            headers["X-Emulator-Sandbox"] = sandbox
+        response = self._http.request(method, f"/__admin{path}", headers=headers, **kwargs)
+        if response.status_code not in expect:
+            raise EmulatorError(f"{method} /__admin{path} → {response.status_code}: "
+                                f"{response.text}")
+        return response.json() if response.content else None
+
+    def new_sandbox(self, from_snapshot: str | None = None) -> "Sandbox":
+        body = {"from": from_snapshot} if from_snapshot else {}
+        created = self.admin("POST", "/sandboxes", json=body)
+        return Sandbox(self, created["id"])
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class EmulatorClock:
+    """One sandbox's virtual clock."""
+
+    def __init__(self, sandbox: "Sandbox") -> None:
+        self._sandbox = sandbox
+
+    def state(self) -> dict:
+        return self._sandbox.admin("GET", "/clock")
+
+    def now(self) -> datetime:
+        return datetime.fromisoformat(self.state()["now"].replace("Z", "+00:00"))
+
+    def advance(self, seconds: float) -> dict:
+        return self._sandbox.admin("POST", "/clock/advance", json={"seconds": seconds})
+
+    def advance_to_next_event(self) -> dict:
+        return self._sandbox.admin("POST", "/clock/advance-to-next-event")
+
+    def freeze(self, at: str | float | None = None) -> dict:
+        return self._sandbox.admin("POST", "/clock/freeze", json={"at": at} if at else {})
+
+    def resume(self) -> dict:
+        return self._sandbox.admin("POST", "/clock/resume")
+
+
+class Sandbox:
+    """An isolated world inside the emulator: send `headers` (or use `client`) to act in it."""
+
+    def __init__(self, server: EmulatorServer, sandbox_id: str) -> None:
+        self.server = server
+        self.id = sandbox_id
+        self.url = server.url
+        self.headers = {"X-Emulator-Sandbox": sandbox_id}
+        self.client = httpx.Client(base_url=server.url, headers=self.headers, timeout=30)
+        self.clock = EmulatorClock(self)
+
+    def admin(self, method: str, path: str, **kwargs) -> Any:
+        return self.server.admin(method, path, sandbox=self.id, **kwargs)
+
+    # state
+    def reset(self) -> None:
+        self.admin("POST", "/reset")
+
+    def snapshot(self, name: str, overwrite: bool = True) -> dict:
+        return self.admin("POST", "/snapshots", json={"name": name, "overwrite": overwrite})
+
+    def load_fixtures(self, data: dict) -> dict:
+        return self.admin("POST", "/fixtures", json=data)
+
+    # orders and purchases
+    def orders(self, vendor: str | None = None, status: str | None = None) -> list[dict]:
+        params = {k: v for k, v in {"vendor": vendor, "status": status}.items() if v}
+        return self.admin("GET", "/orders", params=params)["orders"]
+
+    def order(self, vendor: str, resource_id: str) -> dict:
+        return self.admin("GET", f"/orders/{vendor}/{resource_id}")
+
+    def force(self, vendor: str, resource_id: str, action: str, message: str | None = None) -> dict:
+        return self.admin("POST", f"/orders/{vendor}/{resource_id}/force",
+                          json={"action": action, "message": message})
+
+    # scenarios
+    def activate_scenario(self, name: str, token: str | None = None) -> dict:
+        return self.admin("POST", f"/scenarios/{name}/activate",
+                          json={"token": token} if token else None)
+
+    def deactivate_scenario(self, name: str, token: str | None = None) -> dict:
+        return self.admin("POST", f"/scenarios/{name}/deactivate",
+                          json={"token": token} if token else None)
+
+    # the journal
+    def requests(self, **filters) -> list[dict]:
+        return self.admin("GET", "/requests", params=filters)["requests"]
+
+    def verify(self, **pattern) -> dict:
+        """POST /__admin/requests/verify: vendor, operation, method, path, status, rule,
+        body={...}, query={...} and count / at_least / at_most."""
+        return self.admin("POST", "/requests/verify", json=pattern)
+
+    def assert_requested(self, **pattern) -> dict:
+        """Fail the test with the emulator's mismatch report (and near misses) unless the
+        journal holds the expected number of matching requests."""
+        report = self.verify(**pattern)
+        if not report["ok"]:
+            lines = [report["message"]]
+            for miss in report["near_misses"]:
+                diffs = "; ".join(f"{d['field']}: expected {d['expected']!r}, got "
+                                  f"{d['actual']!r}" for d in miss["differences"])
+                lines.append(f"  near miss #{miss['id']} {miss['method']} {miss['path']}: {diffs}")
+            raise AssertionError("\n".join(lines))
+        return report
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_in_thread(config, tmp_dir) -> tuple[EmulatorServer, Any, threading.Thread]:
+    import uvicorn
+
+    from emulator.app import create_app
+    from emulator.settings import Settings
+
+    start = config.getini("emulator_clock_start")
+    token = secrets.token_hex(16)
+    port = _free_port()
+    settings = Settings(
+        host="127.0.0.1", port=port, admin_token=token,
+        database_url=f"sqlite:///{tmp_dir / 'emulator.db'}",
+        clock_start=None if start in ("", "now") else start,
+        fixtures=list(config.getini("emulator_fixtures")),
+        scenarios_dir=list(config.getini("emulator_scenarios_dir")),
+    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, name="purchase-emulator", daemon=True)
+    thread.start()
+    return EmulatorServer(f"http://127.0.0.1:{port}", token), server, thread
+
+
+def _wait_ready(url: str, alive=lambda: True) -> None:
+    deadline = time.monotonic() + 20
+    while True:  # readiness poll of a server starting up, not a wait for behaviour
+        try:
+            if httpx.get(f"{url}/__admin/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or not alive():
+            raise RuntimeError(f"purchase-emulator at {url} did not become ready")
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def purchase_emulator(request, tmp_path_factory) -> Iterator[EmulatorServer]:
+    """The emulator for this test session (started here, or the one at --emulator-url)."""
+    url = request.config.getoption("--emulator-url")
+    if url:
+        server = EmulatorServer(url, request.config.getoption("--emulator-admin-token"))
+        _wait_ready(server.url)
+        yield server
+        server.close()
+        return
+    emulator, uvicorn_server, thread = _start_in_thread(
+        request.config, tmp_path_factory.mktemp("purchase-emulator"))
+    try:
+        _wait_ready(emulator.url, thread.is_alive)
+        yield emulator
+    finally:
+        emulator.close()
+        uvicorn_server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def emulator_sandbox(purchase_emulator: EmulatorServer) -> Iterator[Sandbox]:
+    """A fresh sandbox for one test, deleted afterwards."""
+    sandbox = purchase_emulator.new_sandbox()
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()
+        purchase_emulator.admin("DELETE", f"/sandboxes/{sandbox.id}", expect=(204, 404))
+
+
+@pytest.fixture
+def emulator_clock(emulator_sandbox: Sandbox) -> EmulatorClock:
+    """The virtual clock of this test's sandbox."""
+    return emulator_sandbox.clock
