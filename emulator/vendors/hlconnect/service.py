@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, Duplicate, Forbidden, NotFound, Unprocessable
 from emulator.geo import InvalidIP
-from emulator.lifecycle.progression import DEFAULT_PROGRESSION, Progression
+from emulator.lifecycle.progression import DEFAULT_PROGRESSION
 from emulator.vendors.hlconnect import signing
 from emulator.vendors.hlconnect.lifecycle import (
     COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance,
@@ -313,7 +313,3 @@ class HLService:
         asset = self.asset(line.sandbox, line.asset_id) or {"asset_id": line.asset_id,
                                                             "title": f"Asset {line.asset_id}"}
         return line, asset
-
-
-def validate_progression(data: object) -> Progression:
-    return Progression.model_validate(data)
