@@ -7,27 +7,22 @@ accounts.py / purchase.py / manage.py, their shared state rules in service.py.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter
-from sqlmodel import select
 from starlette.responses import Response
 
-from emulator.errors import DomainError, InvalidTransition, NotFound, RateLimited
+from emulator.errors import DomainError, RateLimited
 from emulator.vendors.base import Operation, Vendor
 from emulator.vendors.gvp import admin, errors, payment, routes
 from emulator.vendors.gvp.catalog import DAY, Catalog
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.fixtures import apply_fixtures
 from emulator.vendors.gvp.methods import METHODS, Method
-from emulator.vendors.gvp.models import TABLES, GvpPurchase, GvpToken
+from emulator.vendors.gvp.models import TABLES
 from emulator.vendors.gvp.oauth import SignedRequest, verify
 from emulator.vendors.gvp.params import Params
-from emulator.vendors.gvp.service import (
-    PENDING, PURCHASE_MACHINE, PURCHASE_STATUS, Call, complete, move,
-)
-from emulator.vendors.gvp.wire import money
+from emulator.vendors.gvp.service import Call
 
 _SVC = re.compile(r"^/([^/]+)\.svc/([^/]+)$")
 _SVC_SPACE = re.compile(r"^/[^/]+\.svc(/.*)?$")
@@ -135,133 +130,27 @@ class Gvp(Vendor):
             session.commit()
         return result
 
-    # -- the emulated payment page ----------------------------------------------------------------
-    def _pending(self, session, sandbox: str, purchase_id: int) -> GvpPurchase | None:
-        return session.exec(select(GvpPurchase).where(
-            GvpPurchase.sandbox == sandbox, GvpPurchase.purchase_id == purchase_id)).first()
-
+    # -- the emulated payment page (payment.py) ---------------------------------------------------
     def payment_page(self, sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
-        def now() -> float:
-            return self.runtime.clocks.get(sandbox).time()
-
-        problem = payment.check_link(self.runtime.settings.secret_key, sandbox, purchase_id,
-                                     exp, sig, now)
-        if problem is not None:
-            return problem
-        with self.runtime.db.read_session() as session:
-            purchase = self._pending(session, sandbox, purchase_id)
-        if purchase is None:
-            return payment.message_page(404, "Payment not found", "No such purchase.")
-        product = self.catalog(sandbox).product(purchase.product_id)
-        return payment.render_page(purchase.payment_type, product.title if product else "?",
-                                   purchase.price_cents, purchase_id, purchase.status, path,
-                                   exp, sig)
+        return payment.show(self, sandbox, purchase_id, exp, sig, path)
 
     def payment_decision(self, sandbox: str, purchase_id: int, exp: str, sig: str,
                          decision: str):
-        def now() -> float:
-            return self.runtime.clocks.get(sandbox).time()
+        return payment.decide(self, sandbox, purchase_id, exp, sig, decision)
 
-        problem = payment.check_link(self.runtime.settings.secret_key, sandbox, purchase_id,
-                                     exp, sig, now)
-        if problem is not None:
-            return problem
-        with self.runtime.db.write_session() as session:
-            purchase = self._pending(session, sandbox, purchase_id)
-            if purchase is None:
-                return payment.message_page(404, "Payment not found", "No such purchase.")
-            if purchase.status != "WaitingPayment":
-                return payment.message_page(
-                    409, "Payment already decided",
-                    f"This payment is no longer awaiting a decision (status {purchase.status}).")
-            call = self.make_call(session, sandbox, now(), "")
-            if decision == "approve":
-                complete(call, purchase, f"approved on the {purchase.payment_type} page")
-                target = purchase.return_url
-            else:
-                move(call, purchase, "Cancelled", f"cancelled on the {purchase.payment_type} page")
-                target = purchase.cancel_url
-            session.commit()
-        return payment.with_references(target or "/", purchase)
-
-    # -- control plane ----------------------------------------------------------------------------
-    def _resource(self, purchase: GvpPurchase) -> dict:
-        return {
-            "id": str(purchase.purchase_id),
-            "kind": "purchase",
-            "status": purchase.status,
-            "created_at": _iso(purchase.created_at),
-            "updated_at": _iso(purchase.updated_at),
-            "PurchaseStatus": PURCHASE_STATUS[purchase.status],
-            "user": purchase.user_name,
-            "product_id": purchase.product_id,
-            "product_type": purchase.product_type,
-            "pricing_model_id": purchase.pricing_model_id,
-            "payment_type": purchase.payment_type,
-            "price": money(purchase.price_cents),
-            "transaction_id": purchase.transaction_id,
-            "paypal_token": purchase.paypal_token,
-            "expiration_date": purchase.expiration_date,
-            "provisioned": purchase.provisioned,
-        }
-
+    # -- control plane (admin.py) -------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:
-        rows = session.exec(select(GvpPurchase).where(GvpPurchase.sandbox == sandbox)
-                            .order_by(GvpPurchase.purchase_id))
-        return [self._resource(p) for p in rows]
+        return admin.resources(session, sandbox)
 
     def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
-        if not resource_id.isdigit():
-            return None
-        purchase = self._pending(session, sandbox, int(resource_id))
-        return self._resource(purchase) if purchase else None
+        return admin.resource(session, sandbox, resource_id)
 
     def admin_force(self, session, sandbox: str, resource_id: str, action: str,
                     message: str | None, now: float) -> dict:
-        purchase = self._pending(session, sandbox, int(resource_id)) \
-            if resource_id.isdigit() else None
-        if purchase is None:
-            raise NotFound(f"no GVP purchase {resource_id}")
-        call = self.make_call(session, sandbox, now, "")
-        reason = message or f"forced {action} by the admin API"
-        if action == "complete":
-            if purchase.status in PENDING:
-                complete(call, purchase, reason)
-            elif purchase.status == "PendingOBCancellation":
-                move(call, purchase, "Cancelled", reason)  # the operator confirmed
-            else:
-                raise InvalidTransition(PURCHASE_MACHINE.name, purchase.status, "Active")
-        elif action == "fail":
-            move(call, purchase, "Error", reason)
-        elif action == "processing":
-            if purchase.status != "WaitingPayment":
-                raise InvalidTransition(PURCHASE_MACHINE.name, purchase.status, "WaitingPayment")
-        else:
-            from emulator.errors import BadRequest
-
-            raise BadRequest(f"unknown action '{action}' (complete, fail or processing)")
-        session.flush()  # the control plane commits (or rolls back) the transaction
-        return self._resource(purchase)
+        return admin.force(self, session, sandbox, resource_id, action, message, now)
 
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
-        """The next token expiry, commercialisation window opening or closing, or payment-link
-        expiry after `now`."""
-        candidates: list[float] = []
-        token = session.exec(select(GvpToken.expires_at).where(
-            GvpToken.sandbox == sandbox, GvpToken.expires_at > now)
-            .order_by(GvpToken.expires_at).limit(1)).first()
-        if token is not None:
-            candidates.append(token)
-        for product in self.catalog(sandbox).products.values():
-            for instant in (product.date_start(self.anchor), product.date_end(self.anchor)):
-                if now < instant < 253402297199:
-                    candidates.append(float(instant))
-        ttl = self.settings.payment_link_ttl_seconds
-        for created in session.exec(select(GvpPurchase.created_at).where(
-                GvpPurchase.sandbox == sandbox, GvpPurchase.status == "WaitingPayment")):
-            if created + ttl > now:
-                candidates.append(created + ttl)
-        return min(candidates) if candidates else None
+        return admin.next_event(self, session, sandbox, now)
 
     def reset_sandbox(self, sandbox: str) -> None:
         """Reset/delete: forget the sandbox's fixture additions (the baseline reloads them)."""
@@ -276,6 +165,3 @@ class Gvp(Vendor):
                                                  self.settings.product_types,
                                                  self.settings.payment_types)
 
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")

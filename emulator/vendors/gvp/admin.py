@@ -1,14 +1,23 @@
-"""GET /__admin/gvp/cases: the seeded data set and, per CreatePurchase outcome, the user,
-password and parameters that reproduce it (the same table docs/gvp.md shows)."""
+"""GVP's control-plane side: GET /__admin/gvp/cases (the seeded data set and, per
+CreatePurchase outcome, the user, password and parameters that reproduce it — the table
+docs/gvp.md shows), and the Vendor admin hooks (purchases as admin resources, forcing, the next
+clock event)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
+from sqlmodel import select
 
+from emulator.errors import BadRequest, InvalidTransition, NotFound
 from emulator.vendors.gvp.cases import as_table
-from emulator.vendors.gvp.catalog import PRODUCTS, USERS
+from emulator.vendors.gvp.catalog import NO_END, PRODUCTS, USERS
+from emulator.vendors.gvp.models import GvpPurchase, GvpToken
+from emulator.vendors.gvp.service import (
+    PENDING, PURCHASE_MACHINE, PURCHASE_STATUS, complete, find_purchase, move,
+)
 from emulator.vendors.gvp.wire import money
 
 if TYPE_CHECKING:
@@ -41,3 +50,89 @@ def build_router(vendor: "Gvp") -> APIRouter:
         }
 
     return router
+
+
+def resource(session, sandbox: str, resource_id: str) -> dict | None:
+    purchase = find_purchase(session, sandbox, int(resource_id)) \
+        if resource_id.isdigit() and len(resource_id) <= 9 else None
+    return as_resource(purchase) if purchase else None
+
+
+def resources(session, sandbox: str) -> list[dict]:
+    rows = session.exec(select(GvpPurchase).where(GvpPurchase.sandbox == sandbox)
+                        .order_by(GvpPurchase.purchase_id))
+    return [as_resource(p) for p in rows]
+
+
+def as_resource(purchase: GvpPurchase) -> dict:
+    return {
+        "id": str(purchase.purchase_id),
+        "kind": "purchase",
+        "status": purchase.status,
+        "created_at": _iso(purchase.created_at),
+        "updated_at": _iso(purchase.updated_at),
+        "PurchaseStatus": PURCHASE_STATUS[purchase.status],
+        "user": purchase.user_name,
+        "product_id": purchase.product_id,
+        "product_type": purchase.product_type,
+        "pricing_model_id": purchase.pricing_model_id,
+        "payment_type": purchase.payment_type,
+        "price": money(purchase.price_cents),
+        "transaction_id": purchase.transaction_id,
+        "paypal_token": purchase.paypal_token,
+        "expiration_date": purchase.expiration_date,
+        "provisioned": purchase.provisioned,
+    }
+
+
+def force(vendor: "Gvp", session, sandbox: str, resource_id: str, action: str,
+          message: str | None, now: float) -> dict:
+    """complete: a waiting purchase becomes Active/Finished (a PendingOBCancellation becomes
+    Cancelled, as if the operator confirmed); fail: Error; processing: stays WaitingPayment."""
+    purchase = find_purchase(session, sandbox, int(resource_id)) \
+        if resource_id.isdigit() and len(resource_id) <= 9 else None
+    if purchase is None:
+        raise NotFound(f"no GVP purchase {resource_id}")
+    call = vendor.make_call(session, sandbox, now, "")
+    reason = message or f"forced {action} by the admin API"
+    if action == "complete":
+        if purchase.status in PENDING:
+            complete(call, purchase, reason)
+        elif purchase.status == "PendingOBCancellation":
+            move(call, purchase, "Cancelled", reason)
+        else:
+            raise InvalidTransition(PURCHASE_MACHINE.name, purchase.status, "Active")
+    elif action == "fail":
+        move(call, purchase, "Error", reason)
+    elif action == "processing":
+        if purchase.status != "WaitingPayment":
+            raise InvalidTransition(PURCHASE_MACHINE.name, purchase.status, "WaitingPayment")
+    else:
+        raise BadRequest(f"unknown action '{action}' (complete, fail or processing)")
+    session.flush()  # the control plane commits (or rolls back) the transaction
+    return as_resource(purchase)
+
+
+def next_event(vendor: "Gvp", session, sandbox: str, now: float) -> float | None:
+    """The next token expiry, commercialisation window opening or closing, or payment-link
+    expiry after `now`."""
+    candidates: list[float] = []
+    token = session.exec(select(GvpToken.expires_at).where(
+        GvpToken.sandbox == sandbox, GvpToken.expires_at > now)
+        .order_by(GvpToken.expires_at).limit(1)).first()
+    if token is not None:
+        candidates.append(token)
+    for product in vendor.catalog(sandbox).products.values():
+        for instant in (product.date_start(vendor.anchor), product.date_end(vendor.anchor)):
+            if now < instant < NO_END:
+                candidates.append(float(instant))
+    ttl = vendor.settings.payment_link_ttl_seconds
+    for created in session.exec(select(GvpPurchase.created_at).where(
+            GvpPurchase.sandbox == sandbox, GvpPurchase.status == "WaitingPayment")):
+        if created + ttl > now:
+            candidates.append(created + ttl)
+    return min(candidates) if candidates else None
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")

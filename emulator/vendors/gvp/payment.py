@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emulator.vendors.gvp.service import payment_signature
+from emulator.vendors.gvp.service import complete, find_purchase, move, payment_signature
 from emulator.vendors.gvp.wire import money
 
 if TYPE_CHECKING:
@@ -122,3 +122,45 @@ def render_page(provider: str, title: str, price_cents: int, purchase_id: int, s
         provider=html.escape(provider), title=html.escape(title),
         price=f"{money(price_cents):.2f}", purchase_id=purchase_id, status=html.escape(status),
         action=html.escape(action), exp=html.escape(exp), sig=html.escape(sig)))
+
+
+# -- what the page does (runs in a worker thread) --------------------------------------------------
+def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
+    runtime = vendor.runtime
+    problem = check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
+                         lambda: runtime.clocks.get(sandbox).time())
+    if problem is not None:
+        return problem
+    with runtime.db.read_session() as session:
+        purchase = find_purchase(session, sandbox, purchase_id)
+    if purchase is None:
+        return message_page(404, "Payment not found", "No such purchase.")
+    product = vendor.catalog(sandbox).product(purchase.product_id)
+    return render_page(purchase.payment_type, product.title if product else "?",
+                       purchase.price_cents, purchase_id, purchase.status, path, exp, sig)
+
+
+def decide(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, decision: str):
+    """The redirect target (str) after approving/cancelling, or the page explaining why not."""
+    runtime = vendor.runtime
+    problem = check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
+                         lambda: runtime.clocks.get(sandbox).time())
+    if problem is not None:
+        return problem
+    with runtime.db.write_session() as session:
+        purchase = find_purchase(session, sandbox, purchase_id)
+        if purchase is None:
+            return message_page(404, "Payment not found", "No such purchase.")
+        if purchase.status != "WaitingPayment":
+            return message_page(
+                409, "Payment already decided",
+                f"This payment is no longer awaiting a decision (status {purchase.status}).")
+        call = vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), "")
+        if decision == "approve":
+            complete(call, purchase, f"approved on the {purchase.payment_type} page")
+            target = purchase.return_url
+        else:
+            move(call, purchase, "Cancelled", f"cancelled on the {purchase.payment_type} page")
+            target = purchase.cancel_url
+        session.commit()
+    return with_references(target or "/", purchase)

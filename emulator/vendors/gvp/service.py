@@ -208,6 +208,11 @@ def purchases_of(call: Call, user_name: str, product_id: int | None = None) -> l
     return list(call.session.exec(query.order_by(GvpPurchase.purchase_id)))
 
 
+def find_purchase(session: Session, sandbox: str, purchase_id: int) -> GvpPurchase | None:
+    return session.exec(select(GvpPurchase).where(
+        GvpPurchase.sandbox == sandbox, GvpPurchase.purchase_id == purchase_id)).first()
+
+
 def owns(purchase: GvpPurchase, now: float) -> bool:
     return (purchase.status in OWNING and purchase.product_type != "Credit"
             and purchase.expiration_date > now)
