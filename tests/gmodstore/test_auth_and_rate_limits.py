@@ -112,6 +112,13 @@ def test_counts_survive_a_restart(make_client):
     assert_error(second.get(purchases_url(), headers=DEMO), 429)
 
 
+def test_two_replicas_on_one_database_share_the_budget(make_client):
+    a, b = make_client(), make_client()  # two apps, one database: like two replicas
+    seen = [c.get(purchases_url(), headers=DEMO).headers["x-ratelimit-remaining"]
+            for c in (a, b, a, b)]
+    assert seen == ["59", "58", "57", "56"]
+
+
 def test_sandboxes_have_their_own_budgets(make_client):
     client = make_client(gmodstore={"rate_limit": 1})
     client.get(purchases_url(), headers=DEMO)

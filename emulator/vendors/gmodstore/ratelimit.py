@@ -85,10 +85,3 @@ def next_reset(session, sandbox: str, now: float, window: int) -> float | None:
         GmsRateWindow.sandbox == sandbox, GmsRateWindow.window_start == start)).scalar_one()
     return start + window if found else None
 
-
-def peek(session, sandbox: str, key: str, now: float, limit: int, window: int) -> Quota:
-    start = window_start(now, window)
-    row = session.execute(select(GmsRateWindow.count).where(
-        GmsRateWindow.sandbox == sandbox, GmsRateWindow.key == key,
-        GmsRateWindow.window_start == start)).scalar_one_or_none()
-    return Quota(limit, row or 0, start + window, now)

@@ -1,0 +1,56 @@
+"""Scenario-engine rules matched on vendor gmodstore shape GmodStore answers."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.gmodstore.helpers import BUYERS, DEMO, READ, assert_error, create, purchases_url
+
+
+def _scenario(tmp_path, name: str, rules: str) -> str:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"name: {name}\ndescription: test\nrules:\n" + textwrap.indent(rules, "  "))
+    return str(path)
+
+
+def test_bundled_rate_limited_scenario_answers_in_gmodstore_shape(make_client):
+    client = make_client(scenarios=["rate-limited"], gmodstore={"rate_limit": 1000})
+    clock = client.app.state.runtime.clocks.get("default")
+    for _ in range(60):
+        assert client.get(purchases_url(), headers=DEMO).status_code == 200
+    r = client.get(purchases_url(), headers=DEMO)
+    assert_error(r, 429)
+    assert r.headers["retry-after"] == "60" and r.headers["x-ratelimit-remaining"] == "0"
+    assert r.headers["x-emulator-rule"].startswith("rate-limited/")
+    assert client.get(purchases_url(), headers=READ).status_code == 200  # per token
+    clock.advance(60)
+    assert client.get(purchases_url(), headers=DEMO).status_code == 200
+
+
+def test_after_commit_502_stores_the_purchase_and_answers_gmodstore_json(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-after-commit", """\
+- id: lost-response
+  match: {vendor: gmodstore, operation: create_product_purchase, first: 1}
+  effects: {status: {code: 502, message: upstream timed out}, after_commit: true}
+""")
+    client = make_client(scenarios=[path])
+    r = create(client, BUYERS[0])
+    assert r.status_code == 502 and r.json() == {"message": "upstream timed out"}
+    stored = client.get(purchases_url(), headers=DEMO).json()["data"]
+    assert [p["userId"] for p in stored] == [BUYERS[0]]  # the call took effect
+    retry = create(client, BUYERS[0])  # a client retrying blindly meets the duplicate rule
+    assert_error(retry, 400, "already has an active", field="userId")
+
+
+def test_flaky_gateway_rule_on_gmodstore_reads(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-flaky", """\
+- id: gateway
+  match: {vendor: gmodstore, operation: list_product_purchases, every: 2}
+  effects: {status: {code: 502, gateway: true}}
+""")
+    client = make_client(scenarios=[path])
+    statuses = [client.get(purchases_url(), headers=DEMO).status_code for _ in range(4)]
+    assert statuses == [200, 502, 200, 502]
+    client.get(purchases_url(), headers=DEMO)
+    r = client.get(purchases_url(), headers=DEMO)
+    assert r.status_code == 502 and r.headers["content-type"].startswith("text/html")
