@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import orjson
-from faker import Faker
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -153,6 +152,8 @@ def _list(data: dict, key: str) -> list:
 
 
 def _fixture_asset(raw: object, where: str) -> dict:
+    from faker import Faker
+
     from emulator.vendors.hlconnect.catalog import generate_asset
 
     if not isinstance(raw, dict):

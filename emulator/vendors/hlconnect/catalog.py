@@ -13,8 +13,6 @@ import random
 import threading
 from functools import lru_cache
 
-from faker import Faker
-
 from emulator.vendors.hlconnect.test_assets import TEST_ASSET_IDS, test_assets
 
 FORMATS = [  # (short name, format, asset_type, voicing or None, choral)
@@ -70,7 +68,7 @@ class Catalog:
         generated = rng.sample(range(100_000, 1_000_000), size)
         self.ids: list[int] = sorted([*generated, *TEST_ASSET_IDS])
         self._generated = frozenset(generated)
-        self._faker = Faker("en_US")
+        self._faker = None  # built on first use: importing Faker costs start-up time
         self._lock = threading.Lock()  # one Faker, reseeded per asset
         self.get = lru_cache(maxsize=8192)(self._build)
 
@@ -88,11 +86,15 @@ class Catalog:
         if asset_id in TEST_ASSET_IDS:
             return test_assets()[asset_id]
         with self._lock:
+            if self._faker is None:
+                from faker import Faker
+
+                self._faker = Faker("en_US")
             self._faker.seed_instance(f"{self.seed}:{asset_id}")
             return generate_asset(self._faker, asset_id)
 
 
-def generate_asset(fake: Faker, asset_id: int, *, fmt: tuple | None = None) -> dict:
+def generate_asset(fake, asset_id: int, *, fmt: tuple | None = None) -> dict:
     """One realistic AssetItem (every field filled) from a seeded Faker."""
     r = fake.random
     short, fmt_name, asset_type, voicing, choral = fmt or r.choice(FORMATS)

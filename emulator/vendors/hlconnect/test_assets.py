@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from faker import Faker
-
 from emulator.lifecycle.progression import Progression
 
 ALWAYS_COMPLETES = 1000001
@@ -50,6 +48,8 @@ _SPECS = {  # id: (format index in catalog.FORMATS, title, overrides)
 
 
 def _build() -> dict[int, dict]:
+    from faker import Faker
+
     from emulator.vendors.hlconnect.catalog import FORMATS, generate_asset
 
     fake = Faker("en_US")
