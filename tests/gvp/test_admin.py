@@ -158,3 +158,36 @@ def test_region_block_and_rate_limit_use_the_envelope(make_client, tmp_path):
     limited = client.get("/AuthenticationService.svc/GetTime")
     assert limited.status_code == 429 and "retry-after" in limited.headers
     assert limited.json()["StatusCode"] == 1014 and limited.json()["Severity"] == 3
+
+
+def test_every_purchase_transition_is_reachable_through_the_api(client, rich):
+    """The lifecycle coverage report reaches 100 % for gvp.purchase with public calls only."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.gvp.conftest import SUBS
+
+    def pay(purchase, decision):
+        url = urlsplit(purchase["RedirectUrl"])
+        q = parse_qs(url.query)
+        client.post(url.path, data={"exp": q["exp"][0], "sig": q["sig"][0], "decision": decision})
+
+    purchase_of(buy(client, rich, 6001, "Movie", 301, "Billing"))              # → Finished
+    pay(purchase_of(buy(client, rich, 1005, "Subscription", 205, "PayPal", urls=True)),
+        "approve")                                                              # WP → Active
+    pay(purchase_of(buy(client, rich, 6003, "Movie", 301, "PayPal", urls=True)),
+        "approve")                                                              # WP → Finished
+    pay(purchase_of(buy(client, rich, 6004, "Movie", 301, "PayPal", urls=True)),
+        "cancel")                                                               # WP → Cancelled
+    failing = purchase_of(buy(client, rich, 6004, "Movie", 301, "WebPay", urls=True))
+    _force(client, failing["PurchaseId"], "fail")                               # WP → Error
+    purchase_of(buy(client, rich, 1002, "Subscription", 202, "eWallet"))       # → Active
+    cancel = {"token": rich, "productTypeId": 4, "pin": "1234"}
+    client.get(f"{SUBS}/CancelProduct", params={**cancel, "productId": 1002})  # → Cancelled
+    client.get(f"{SUBS}/CancelProduct", params={**cancel, "productId": 1001})  # → PendingOB…
+    base = next(o for o in client.get("/__admin/orders").json()["orders"]
+                if o.get("product_id") == 1001 and o["user"] == "rich")
+    _force(client, base["id"], "complete")                                      # → Cancelled
+    report = client.get("/__admin/coverage").json()
+    machine = next(m for m in report["machines"] if m["machine"] == "gvp.purchase")
+    assert machine["transitions"]["missing"] == [] and machine["states"]["missing"] == []
+    assert machine["percent"] == 100.0

@@ -90,6 +90,14 @@ def test_bad_values_get_the_envelope_not_a_500(client, rich):
     assert big["StatusCode"] == 1011
 
 
+def test_error_detail_header_cannot_be_injected(client, rich):
+    r = client.get(f"{SUBS}/CreatePurchase", params={"token": rich, "productId": "1\r\nX-Evil: 1é"})
+    assert r.json()["StatusCode"] == 1011
+    assert "x-evil" not in r.headers
+    assert r.headers["x-emulator-detail"].startswith("parameter 'productId' must be an integer")
+    assert "\r" not in r.headers["x-emulator-detail"]
+
+
 def test_unknown_method_and_wrong_http_method(client):
     r = client.get(f"{SUBS}/NoSuchMethod")
     assert r.status_code == 404 and r.json()["StatusCode"] == 1012

@@ -66,7 +66,7 @@ def render(settings: GvpSettings, exc: DomainError) -> Response:
     headers = dict(exc.headers)
     if exc.message:
         # the human explanation, also for wiki-named exceptions whose body carries the name only
-        headers["X-Emulator-Detail"] = exc.message.encode("ascii", "replace").decode()[:500]
+        headers["X-Emulator-Detail"] = _header_safe(exc.message)
     body = envelope(None, code=code, severity=SEVERITY_ERROR, message=message)
     return Response(dumps(body), http_status, headers=headers, media_type=MEDIA_TYPE)
 
@@ -87,6 +87,11 @@ def classify_error(settings: GvpSettings, exc: DomainError) -> tuple[str, int]:
     if getattr(exc, "gvp_exception", None):  # e.g. the region-blocked answer
         return exc.gvp_exception, _domain_status(settings, exc.gvp_exception)
     return "GenericError", exc.status
+
+
+def _header_safe(text: str) -> str:
+    """Printable ASCII only: the detail may quote client input (no header injection)."""
+    return "".join(c if 32 <= ord(c) < 127 else "?" for c in text)[:500]
 
 
 def _domain_status(settings: GvpSettings, exception: str) -> int:

@@ -35,7 +35,8 @@ PURCHASE_MACHINE = StateMachine(
     "gvp.purchase",
     initial="Pending",
     transitions={
-        "Pending": {"WaitingPayment", "Active", "Finished", "Error"},
+        # a purchase is Pending only inside the transaction that creates it
+        "Pending": {"WaitingPayment", "Active", "Finished"},
         "WaitingPayment": {"Active", "Finished", "Cancelled", "Error"},
         "Active": {"PendingOBCancellation", "Cancelled"},
         "PendingOBCancellation": {"Cancelled"},
