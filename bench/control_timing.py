@@ -15,6 +15,7 @@ and prints the median and worst of `--runs` runs of each.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -90,7 +91,8 @@ def main() -> int:
             assert client.get("/__admin/orders?vendor=hlconnect").json()["count"] == args.orders
             client.post("/__admin/snapshots", json={"name": "bench"})
             print(f"database: {url.split('://')[0]}; {args.orders} orders, "
-                  f"{4 * args.orders} rows per sandbox")
+                  f"{4 * args.orders} rows per sandbox; load average "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
             control = client.app.state.runtime.control
             spare, copied, reset, restore = [], [], [], []
