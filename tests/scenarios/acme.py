@@ -42,7 +42,7 @@ class Acme(Vendor):
         router = APIRouter(prefix="/acme")
 
         @router.get("/ping", operation_id="acme_ping")
-        def ping(ctx: RequestContext = Depends(get_ctx)) -> dict:
+        async def ping(ctx: RequestContext = Depends(get_ctx)) -> dict:
             return {"pong": True, "country": ctx.country}
 
         @router.post("/orders", operation_id="acme_create_order", status_code=201)

@@ -26,10 +26,10 @@ def serve(monkeypatch, acme_settings, scenario_dir):
 
     monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
 
-    def start(**rules):
+    def start(journal_size: int = 1000, **rules):
         for name, rules_ in rules.items():
             write_scenario(scenario_dir, name, {"rules": rules_})
-        return live_server(acme_settings(scenarios=list(rules)))
+        return live_server(acme_settings(scenarios=list(rules), journal_size=journal_size))
 
     return start
 

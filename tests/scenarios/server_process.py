@@ -1,0 +1,59 @@
+"""Run the emulator (with the Acme test vendor) in a child process, for timing tests.
+
+A server thread in the test process shares the GIL with the client, so under load the
+client's CPU shows up in the server's timings; a child process keeps the two apart.
+Usage: `with server_process(settings) as base: ...` — the child is stopped by its pid.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+from tests.support.live_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD = """
+import sys, uvicorn
+from emulator import app as app_module
+from tests.scenarios.acme import Acme
+from tests.scenarios.conftest import AcmeSettings
+app_module.vendor_classes = lambda: {"acme": Acme}
+settings = AcmeSettings.model_validate_json(sys.argv[1])
+uvicorn.run(app_module.create_app(settings), host="127.0.0.1", port=settings.port,
+            log_level="warning", access_log=False)
+"""
+
+
+@contextmanager
+def server_process(settings) -> Iterator[str]:
+    port = free_port()
+    payload = settings.model_copy(update={"port": port}).model_dump_json()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, payload], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # readiness poll
+            try:
+                if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {child.stderr.read().decode()[-2000:]}")
+            time.sleep(0.05)
+        yield base
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
