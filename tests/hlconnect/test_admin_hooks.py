@@ -92,6 +92,11 @@ def test_fixture_assets_join_the_catalogue_of_their_sandbox(client, hl):
 @pytest.mark.parametrize("data, where", [
     ({"assets": [{"asset_id": "x"}]}, "hlconnect.assets[0].asset_id"),
     ({"assets": [{"asset_id": 5, "colour": "red"}]}, "hlconnect.assets[0].colour"),
+    ({"assets": [{"asset_id": 2000005, "images": [{"url": 5}]}]},
+     "hlconnect.assets[0].images.0.url"),
+    ({"assets": [{"asset_id": 2**64}]}, "hlconnect.assets[0].asset_id"),
+    ({"orders": [{"order_number": 1, "order_line_id": 1, "asset_id": 1000001,
+                  "customer": ""}]}, "hlconnect.orders[0].customer"),
     ({"orders": [{"order_number": 1, "order_line_id": 1, "asset_id": 77}]},
      "hlconnect.orders[0].asset_id"),
     ({"orders": [{"order_number": 1, "order_line_id": 1, "asset_id": 1000001,

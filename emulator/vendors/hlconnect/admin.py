@@ -16,18 +16,11 @@ from emulator.vendors.hlconnect.lifecycle import (
     CANCELLED, COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance, finish, progression_of,
 )
 from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine
+from emulator.vendors.hlconnect.schemas import INT64_MAX
 
 if TYPE_CHECKING:
     from emulator.vendors.hlconnect import HLConnect
 
-ASSET_FIELDS = {
-    "asset_id", "format_short_name", "format", "page_count", "title", "description",
-    "song_number", "public_domain", "external_ref", "external_ref_id", "voicing",
-    "performance_time", "difficulty_level_low", "difficulty_level_high", "min_qty", "tempo",
-    "world", "retail_price", "smd_id", "asset_type", "explicit", "partable", "countries",
-    "instruments", "categories", "images", "contributors", "keywords", "related_goods",
-    "renderings", "series", "skills", "usergens", "prices", "packages",
-}
 ORDER_FIELDS = {
     "order_number", "order_line_id", "asset_id", "customer", "quantity", "unit_price",
     "line_item_price", "country_code", "status", "account", "environment", "progression",
@@ -154,19 +147,20 @@ def _list(data: dict, key: str) -> list:
 def _fixture_asset(raw: object, where: str) -> dict:
     from faker import Faker
 
+    from emulator.vendors.hlconnect.asset_model import AssetItem
     from emulator.vendors.hlconnect.catalog import generate_asset
 
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a mapping of AssetItem fields")
-    unknown = set(raw) - ASSET_FIELDS
-    if unknown:
-        raise ValueError(f"{where}.{sorted(unknown)[0]}: not an AssetItem field")
-    asset_id = raw.get("asset_id")
-    if not isinstance(asset_id, int) or isinstance(asset_id, bool) or asset_id < 1:
-        raise ValueError(f"{where}.asset_id: must be a positive integer")
+    try:
+        AssetItem.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{where}.{field}: {first['msg']}") from None
     fake = Faker("en_US")
-    fake.seed_instance(f"fixture:{asset_id}")
-    return {**generate_asset(fake, asset_id), **raw}  # unspecified fields filled realistically
+    fake.seed_instance(f"fixture:{raw['asset_id']}")
+    return {**generate_asset(fake, raw["asset_id"]), **raw}  # the rest filled realistically
 
 
 def _fixture_line(vendor: "HLConnect", sandbox: str, new_assets: dict[int, dict], raw: object,
@@ -178,14 +172,17 @@ def _fixture_line(vendor: "HLConnect", sandbox: str, new_assets: dict[int, dict]
         raise ValueError(f"{where}.{sorted(unknown)[0]}: unknown field")
     for key in ("order_number", "order_line_id", "asset_id"):
         value = raw.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{where}.{key}: must be a positive integer")
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= INT64_MAX:
+            raise ValueError(f"{where}.{key}: must be a positive 64-bit integer")
     asset = new_assets.get(raw["asset_id"]) or vendor.service.asset(sandbox, raw["asset_id"])
     if asset is None:
         raise ValueError(f"{where}.asset_id: asset {raw['asset_id']} does not exist")
     status = raw.get("status", PROCESSING)
     if status not in ORDER_LINE.states:
         raise ValueError(f"{where}.status: one of {sorted(ORDER_LINE.states)}")
+    customer = str(raw.get("customer", "Fixture Customer"))
+    if not 1 <= len(customer) <= 500 or "\x00" in customer:
+        raise ValueError(f"{where}.customer: 1 to 500 characters, no NUL")
     env = raw.get("environment", "production")
     if env not in ("production", "sandbox"):
         raise ValueError(f"{where}.environment: production or sandbox")
@@ -197,15 +194,17 @@ def _fixture_line(vendor: "HLConnect", sandbox: str, new_assets: dict[int, dict]
         account = int(raw.get("account", 1))
     except (ValidationError, TypeError, ValueError) as exc:
         raise ValueError(f"{where}: {exc}") from None
+    if not 1 <= quantity <= 1_000_000 or not 1 <= account <= INT64_MAX:
+        raise ValueError(f"{where}: quantity must be 1..1000000 and account positive")
     line = HLOrderLine(
         sandbox=sandbox, environment=env, account=account,
         order_number=raw["order_number"], order_line_id=raw["order_line_id"],
-        asset_id=raw["asset_id"], customer=str(raw.get("customer", "Fixture Customer")),
+        asset_id=raw["asset_id"], customer=customer,
         quantity=quantity, unit_price=unit,
         line_item_price=float(raw.get("line_item_price", round(unit * quantity, 2))),
         country_code=str(raw.get("country_code", "US")).upper()[:2], status=PROCESSING,
         progression=policy.model_dump_json(),
         created_at=vendor.runtime.clocks.get(sandbox).time(),
-        failure_message=raw.get("failure_message"),
+        failure_message=str(raw["failure_message"])[:500] if raw.get("failure_message") else None,
     )
     return line, status

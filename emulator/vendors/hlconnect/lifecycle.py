@@ -31,7 +31,8 @@ def finish(session: Session, line: HLOrderLine, outcome: str, message: str | Non
                      at=now, reason=reason)
     line.finished_at = now
     if target == FAILED:
-        line.failure_message = message or "Order processing failed"
+        # the column holds 500 characters (PostgreSQL enforces it); scenario text may be longer
+        line.failure_message = (message or "Order processing failed")[:500]
 
 
 def advance(session: Session, line: HLOrderLine, now: float, *, poll: bool) -> None:
