@@ -158,3 +158,52 @@ def test_stb_purchase_bills_at_once_without_pin(client, rich):
     again = call(client, f"{SUBS}/CreatePurchaseStb", token=rich, productId=1002,
                  productType=4, pricingModelId=202).json()
     assert again["StatusCode"] == 23
+
+
+FULFILMENT = """
+name: gvp-fulfilment
+description: redirect payments decided by the scenario, no browser
+rules:
+  - id: paypal-approves
+    match: {operation: [CreatePurchase], query: {paymentType: PayPal}}
+    effects:
+      fulfilment: {after_seconds: 60}
+  - id: worldpay-fails
+    match: {operation: [CreatePurchase], query: {paymentType: WorldPay}}
+    effects:
+      fulfilment: {outcome: fail, after_polls: 1, message: card declined}
+"""
+
+
+def test_scenario_fulfilment_decides_redirect_payments(make_client, tmp_path):
+    path = tmp_path / "gvp-fulfilment.yaml"
+    path.write_text(FULFILMENT)
+    client = make_client(scenarios=[str(path)])
+    clock = client.app.state.runtime.clocks.get("default")
+    rich = login(client, "rich")
+    paypal = purchase_of(buy(client, rich, 6003, "Movie", 301, "PayPal", urls=True))
+    worldpay = purchase_of(buy(client, rich, 6004, "Movie", 301, "WorldPay", urls=True))
+    assert paypal["PurchaseStatus"] == worldpay["PurchaseStatus"] == 5
+    # after_polls 1: the first read still finds it waiting, the next one failed
+    assert _order(client, worldpay["PurchaseId"])["status"] == "WaitingPayment"
+    assert _order(client, worldpay["PurchaseId"])["status"] == "Error"
+    # after_seconds 60: not yet
+    assert buy(client, rich, 6003, "Movie", 301, "Billing")["StatusCode"] == 150
+    event = client.post("/__admin/clock/advance-to-next-event").json()
+    assert event["advanced_seconds"] == 60
+    assert buy(client, rich, 6003, "Movie", 301, "Billing")["StatusCode"] == 23
+    assert _order(client, paypal["PurchaseId"])["status"] == "Finished"
+    assert clock.time() == paypal["PurchaseDate"] + 60
+
+
+def test_force_processing_pins_a_scenario_decided_payment(make_client, tmp_path):
+    path = tmp_path / "gvp-fulfilment.yaml"
+    path.write_text(FULFILMENT)
+    client = make_client(scenarios=[str(path)])
+    rich = login(client, "rich")
+    paypal = purchase_of(buy(client, rich, 6003, "Movie", 301, "PayPal", urls=True))
+    forced = client.post(f"/__admin/orders/gvp/{paypal['PurchaseId']}/force",
+                         json={"action": "processing"})
+    assert forced.status_code == 200
+    client.app.state.runtime.clocks.get("default").advance(3600)
+    assert _order(client, paypal["PurchaseId"])["status"] == "WaitingPayment"

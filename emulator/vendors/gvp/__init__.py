@@ -109,10 +109,11 @@ class Gvp(Vendor):
 
     # -- requests --------------------------------------------------------------------------
     def make_call(self, session, sandbox: str, now: float, base_url: str,
-                  params: Params | None = None) -> Call:
+                  params: Params | None = None, fulfilment=None) -> Call:
         return Call(settings=self.settings, catalog=self.catalog(sandbox), sandbox=sandbox,
                     now=now, base_url=base_url, params=params or Params([]), session=session,
-                    secret_key=self.runtime.settings.secret_key, anchor=self.anchor)
+                    secret_key=self.runtime.settings.secret_key, anchor=self.anchor,
+                    fulfilment=fulfilment)
 
     def invoke(self, ctx, method: Method, params: Params, signed: SignedRequest):
         """Verify the OAuth signature, then run the method in one write transaction."""
@@ -126,7 +127,7 @@ class Gvp(Vendor):
                 verify(self.settings, None, ctx.sandbox, now, signed)
         with db.write_session() as session:
             result = method.handler(self.make_call(session, ctx.sandbox, now, ctx.base_url,
-                                                   params))
+                                                   params, ctx.fulfilment))
             session.commit()
         return result
 
@@ -140,10 +141,11 @@ class Gvp(Vendor):
 
     # -- control plane (admin.py) -------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:
-        return admin.resources(session, sandbox)
+        return admin.resources(self, session, sandbox, self.runtime.clocks.get(sandbox).time())
 
     def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
-        return admin.resource(session, sandbox, resource_id)
+        now = self.runtime.clocks.get(sandbox).time()
+        return admin.resource(self, session, sandbox, resource_id, now)
 
     def admin_force(self, session, sandbox: str, resource_id: str, action: str,
                     message: str | None, now: float) -> dict:

@@ -15,8 +15,9 @@ from emulator.errors import BadRequest, InvalidTransition, NotFound
 from emulator.vendors.gvp.cases import as_table
 from emulator.vendors.gvp.catalog import NO_END, PRODUCTS, USERS
 from emulator.vendors.gvp.models import GvpPurchase, GvpToken
+from emulator.lifecycle import Progression
 from emulator.vendors.gvp.service import (
-    PENDING, PURCHASE_MACHINE, PURCHASE_STATUS, complete, find_purchase, move,
+    PENDING, PURCHASE_MACHINE, PURCHASE_STATUS, complete, find_purchase, move, settle,
 )
 from emulator.vendors.gvp.wire import money
 
@@ -52,15 +53,21 @@ def build_router(vendor: "Gvp") -> APIRouter:
     return router
 
 
-def resource(session, sandbox: str, resource_id: str) -> dict | None:
+def resource(vendor: "Gvp", session, sandbox: str, resource_id: str, now: float) -> dict | None:
     purchase = find_purchase(session, sandbox, int(resource_id)) \
         if resource_id.isdigit() and len(resource_id) <= 9 else None
-    return as_resource(purchase) if purchase else None
+    if purchase is None:
+        return None
+    settle(vendor.make_call(session, sandbox, now, ""), purchase)
+    return as_resource(purchase)
 
 
-def resources(session, sandbox: str) -> list[dict]:
-    rows = session.exec(select(GvpPurchase).where(GvpPurchase.sandbox == sandbox)
-                        .order_by(GvpPurchase.purchase_id))
+def resources(vendor: "Gvp", session, sandbox: str, now: float) -> list[dict]:
+    rows = list(session.exec(select(GvpPurchase).where(GvpPurchase.sandbox == sandbox)
+                             .order_by(GvpPurchase.purchase_id)))
+    call = vendor.make_call(session, sandbox, now, "")
+    for purchase in rows:
+        settle(call, purchase)  # the control plane commits: reading progresses lifecycles
     return [as_resource(p) for p in rows]
 
 
@@ -107,6 +114,9 @@ def force(vendor: "Gvp", session, sandbox: str, resource_id: str, action: str,
     elif action == "processing":
         if purchase.status != "WaitingPayment":
             raise InvalidTransition(PURCHASE_MACHINE.name, purchase.status, "WaitingPayment")
+        if purchase.progression:  # pinned: only the payment page or a force decides it now
+            purchase.progression = Progression(kind="never").model_dump_json()
+            session.add(purchase)
     else:
         raise BadRequest(f"unknown action '{action}' (complete, fail or processing)")
     session.flush()  # the control plane commits (or rolls back) the transaction
@@ -127,10 +137,14 @@ def next_event(vendor: "Gvp", session, sandbox: str, now: float) -> float | None
             if now < instant < NO_END:
                 candidates.append(float(instant))
     ttl = vendor.settings.payment_link_ttl_seconds
-    for created in session.exec(select(GvpPurchase.created_at).where(
-            GvpPurchase.sandbox == sandbox, GvpPurchase.status == "WaitingPayment")):
-        if created + ttl > now:
-            candidates.append(created + ttl)
+    for created, progression in session.exec(
+            select(GvpPurchase.created_at, GvpPurchase.progression).where(
+                GvpPurchase.sandbox == sandbox, GvpPurchase.status == "WaitingPayment")):
+        due = Progression.model_validate_json(progression).due_at(created) \
+            if progression else None
+        for instant in (created + ttl, due):
+            if instant is not None and instant > now:
+                candidates.append(instant)
     return min(candidates) if candidates else None
 
 

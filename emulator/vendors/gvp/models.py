@@ -69,6 +69,10 @@ class GvpPurchase(SQLModel, table=True):
     track_id: str | None = Field(default=None, max_length=200)
     ux_reference: str | None = Field(default=None, max_length=200)
     provisioned: bool = False  # granted by the seed (operator provisioning), not bought
+    # a scenario's `fulfilment` decides a redirect payment without the browser (Progression
+    # JSON, evaluated lazily on later reads); None: it waits for the payment page
+    progression: str | None = Field(default=None, max_length=500)
+    polls: int = 0
 
 
 class GvpNonce(SQLModel, table=True):

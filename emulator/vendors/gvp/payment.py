@@ -19,7 +19,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emulator.vendors.gvp.service import complete, find_purchase, move, payment_signature
+from emulator.vendors.gvp.service import (
+    complete, find_purchase, move, payment_signature, settle,
+)
 from emulator.vendors.gvp.wire import money
 
 if TYPE_CHECKING:
@@ -131,10 +133,13 @@ def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path
                          lambda: runtime.clocks.get(sandbox).time())
     if problem is not None:
         return problem
-    with runtime.db.read_session() as session:
+    with runtime.db.write_session() as session:
         purchase = find_purchase(session, sandbox, purchase_id)
-    if purchase is None:
-        return message_page(404, "Payment not found", "No such purchase.")
+        if purchase is None:
+            return message_page(404, "Payment not found", "No such purchase.")
+        settle(vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), ""),
+               purchase)
+        session.commit()
     product = vendor.catalog(sandbox).product(purchase.product_id)
     return render_page(purchase.payment_type, product.title if product else "?",
                        purchase.price_cents, purchase_id, purchase.status, path, exp, sig)
@@ -151,11 +156,13 @@ def decide(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, de
         purchase = find_purchase(session, sandbox, purchase_id)
         if purchase is None:
             return message_page(404, "Payment not found", "No such purchase.")
+        call = vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), "")
+        settle(call, purchase)
         if purchase.status != "WaitingPayment":
+            session.commit()  # a scenario's policy may have just decided it
             return message_page(
                 409, "Payment already decided",
                 f"This payment is no longer awaiting a decision (status {purchase.status}).")
-        call = vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), "")
         if decision == "approve":
             complete(call, purchase, f"approved on the {purchase.payment_type} page")
             target = purchase.return_url

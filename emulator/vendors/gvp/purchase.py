@@ -146,6 +146,8 @@ def _create(call: Call, token: GvpToken, user: User, state: GvpUserState, order:
         complete(call, purchase, "paid from the EWallet")
     elif order.payment in REDIRECT_PAYMENTS:
         move(call, purchase, "WaitingPayment", f"redirected to the {order.payment} page")
+        if call.fulfilment is not None:
+            purchase.progression = call.fulfilment.model_dump_json()
         redirect = redirect_url(call, purchase)
     else:
         complete(call, purchase, f"charged through {order.payment}")

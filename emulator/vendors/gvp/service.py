@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from emulator.lifecycle import StateMachine
+from emulator.lifecycle import Progression, StateMachine
 from emulator.vendors.gvp.catalog import DAY, NO_END, Catalog, Product, User
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpPurchase, GvpToken, GvpUserState
@@ -57,6 +57,7 @@ class Call:
     session: Session
     secret_key: str
     anchor: float              # the instant commercialisation windows are placed from
+    fulfilment: Progression | None = None  # a scenario's policy for redirect payments
 
 
 # -- tokens ---------------------------------------------------------------------------------
@@ -202,11 +203,31 @@ def complete(call: Call, purchase: GvpPurchase, reason: str) -> None:
 
 
 def purchases_of(call: Call, user_name: str, product_id: int | None = None) -> list[GvpPurchase]:
+    """The user's purchases, oldest first, each settled (see `settle`) as it is read."""
     query = select(GvpPurchase).where(GvpPurchase.sandbox == call.sandbox,
                                       GvpPurchase.user_name == user_name)
     if product_id is not None:
         query = query.where(GvpPurchase.product_id == product_id)
-    return list(call.session.exec(query.order_by(GvpPurchase.purchase_id)))
+    found = list(call.session.exec(query.order_by(GvpPurchase.purchase_id)))
+    for purchase in found:
+        settle(call, purchase)
+    return found
+
+
+def settle(call: Call, purchase: GvpPurchase) -> None:
+    """Apply a scenario's fulfilment policy to a purchase awaiting payment, lazily on read:
+    complete → Active/Finished, fail → Error. Each read that finds it not yet due is a poll."""
+    if purchase.status != "WaitingPayment" or not purchase.progression:
+        return
+    policy = Progression.model_validate_json(purchase.progression)
+    if policy.is_due(polls_so_far=purchase.polls, created_at=purchase.created_at, now=call.now):
+        if policy.outcome == "complete":
+            complete(call, purchase, f"scenario fulfilment ({policy.kind})")
+        else:
+            move(call, purchase, "Error", policy.message or "payment failed")
+    else:
+        purchase.polls += 1
+        call.session.add(purchase)
 
 
 def find_purchase(session: Session, sandbox: str, purchase_id: int) -> GvpPurchase | None:
