@@ -134,3 +134,12 @@ def test_lifecycle_is_registered_for_coverage(client):
     r = client.get("/__admin/coverage")
     assert r.status_code == 200
     assert "gmodstore.purchase" in r.text
+
+
+def test_startup_banner_names_base_url_tokens_and_demo_ids(client):
+    vendor = client.app.state.runtime.vendors["gmodstore"]
+    text = "\n".join(vendor.startup_lines("http://127.0.0.1:8080"))
+    assert "http://127.0.0.1:8080/api/v3" in text
+    for needle in ("gms-demo-token", "gms-read-token", "gms-other-team-token", PRODUCT,
+                   OTHER_PRODUCT, "/__admin/gmodstore/products"):
+        assert needle in text

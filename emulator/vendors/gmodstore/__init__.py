@@ -20,7 +20,9 @@ from emulator.vendors.gmodstore.cursors import CursorCodec
 from emulator.vendors.gmodstore.errors import render_error, render_validation
 from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase, GmsRateWindow
 from emulator.vendors.gmodstore.service import Principal, PurchaseService
-from emulator.vendors.gmodstore.settings import DEMO_PRODUCT_ID
+from emulator.vendors.gmodstore.settings import (
+    DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID,
+)
 
 PREFIX = "/api/v3"
 _COLLECTION = re.compile(r"^/api/v3/products/[^/]+/purchases$")
@@ -59,11 +61,13 @@ class GmodStore(Vendor):
         return [GmsPurchase, GmsRateWindow, GmsCatalogEntry]
 
     def startup_lines(self, base_url: str) -> list[str]:
+        tokens = ", ".join(self.tokens) or "none configured"
         return [
-            f"  gmodstore  {base_url}{PREFIX}   Authorization: Bearer gms-demo-token "
-            "(also gms-read-token, gms-other-team-token)",
-            f"             demo product {DEMO_PRODUCT_ID}   "
-            f"ids: {base_url}/__admin/gmodstore/products, /__admin/gmodstore/users",
+            f"GmodStore v3:      {base_url}{PREFIX}  (Authorization: Bearer <token>; tokens: "
+            f"{tokens})",
+            f"GmodStore demo ids: product {DEMO_PRODUCT_ID} (demo team), "
+            f"{OTHER_TEAM_PRODUCT_ID} (other team), buyers {', '.join(DEMO_BUYER_IDS)}; all: "
+            f"{base_url}/__admin/gmodstore/products and /users",
         ]
 
     # -- requests -------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def update_product_purchase(product: str, purchase: str, request: Request,
     return JSONResponse({"data": service.update(ctx, who, product, purchase, body)})
 
 
-@router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+@router.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                                          "OPTIONS"],
                   include_in_schema=False)
 def unknown_route(rest: str, request: Request):
     """Everything else under /api/v3: 405 on a known path, else 404 (GmodStore-shaped, with
