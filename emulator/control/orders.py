@@ -6,6 +6,7 @@ admin_resource, admin_force); the history is the lifecycle's TransitionRecord ro
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends
@@ -68,8 +69,21 @@ def list_orders(vendor: str | None = None, status: str | None = None, kind: str 
                     continue
                 found.append({"vendor": v.name, **item})
         session.commit()
-    found.sort(key=lambda item: (item.get("created_at") or 0), reverse=True)
+    found.sort(key=_when, reverse=True)
     return {"sandbox": ctx.sandbox, "count": len(found), "orders": found}
+
+
+def _when(item: dict) -> float:
+    """created_at as epoch seconds for sorting: vendors give clock seconds or ISO 8601."""
+    value = item.get("created_at")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return 0.0
+    return 0.0
 
 
 @router.get("/{vendor}/{resource_id}", operation_id="admin_get_order")

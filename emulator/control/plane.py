@@ -18,7 +18,7 @@ from sqlalchemy import delete, select, update
 from emulator.control import rows
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
 from emulator.control.pool import SandboxPool
-from emulator.errors import BadRequest, Duplicate, NotFound
+from emulator.errors import BadRequest, Duplicate, NotFound, Unprocessable
 
 log = logging.getLogger("emulator.control")
 LIVE = SandboxRow.pooled_for.is_(None)  # spares of the pool are not sandboxes (yet)
@@ -129,7 +129,11 @@ class ControlPlane:
         # the clock row came with the snapshot (delete() already dropped any cached clock)
         self._forget_memory(sid, clock=False)
         if from_snapshot is None:
-            self.apply_baseline(sid)
+            try:
+                self.apply_baseline(sid)
+            except ValueError as exc:  # the startup fixtures no longer load: say so, undo
+                self.delete(sid)
+                raise Unprocessable(f"the new sandbox cannot load the baseline: {exc}") from None
         else:
             self.pool.refill_soon(from_snapshot)
         return self.describe(row)

@@ -98,3 +98,33 @@ def test_the_admin_token_is_never_a_vendor_credential(locked):
         "pricingModelId": 1, "paymentType": "Card"})
     assert r.json()["StatusCode"] != 0  # GVP refuses it in its own envelope
     assert locked.get("/__admin/orders", headers=admin).status_code == 200
+
+
+def test_orders_of_every_vendor_list_together_newest_first(client, clock):
+    from tests.gvp.conftest import buy, login, purchase_of
+
+    register(client, 31)
+    clock.advance(60)
+    gvp = purchase_of(buy(client, login(client, "rich"), 6003, "Movie", 301, "PayPal", urls=True))
+    clock.advance(60)
+    gms = client.post("/api/v3/products/" + _gms_product(client) + "/purchases",
+                      json={"userId": _gms_buyer()}, headers={"Authorization": "Bearer gms-demo-token"})
+    assert gms.status_code == 201, gms.text
+    listed = client.get("/__admin/orders").json()["orders"]
+    # GVP reports ISO instants, the others clock seconds: sorted on the same time line
+    assert list(dict.fromkeys(o["vendor"] for o in listed)) == ["gmodstore", "gvp", "hlconnect"]
+    assert str(gvp["PurchaseId"]) in [o["id"] for o in listed if o["vendor"] == "gvp"]
+    assert {o["vendor"] for o in client.get("/__admin/orders?vendor=gvp").json()["orders"]} == {
+        "gvp"}
+
+
+def _gms_product(client) -> str:
+    from emulator.vendors.gmodstore.settings import DEMO_PRODUCT_ID
+
+    return DEMO_PRODUCT_ID
+
+
+def _gms_buyer() -> str:
+    from emulator.vendors.gmodstore.settings import DEMO_BUYER_IDS
+
+    return DEMO_BUYER_IDS[0]

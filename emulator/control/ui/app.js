@@ -45,8 +45,10 @@ function say(text, isError = false) {
   status.className = isError ? "error" : "";
 }
 
-const iso = (epoch) => (epoch === null || epoch === undefined) ? "" :
-  new Date(epoch * 1000).toISOString().replace(".000Z", "Z");
+// vendors give instants as clock seconds or already as ISO 8601 text
+const iso = (when) => (when === null || when === undefined) ? ""
+  : typeof when === "number" ? new Date(when * 1000).toISOString().replace(".000Z", "Z")
+  : String(when);
 
 function badge(status) {
   const s = String(status || "").toLowerCase();
