@@ -143,3 +143,17 @@ def test_startup_banner_names_base_url_tokens_and_demo_ids(client):
     for needle in ("gms-demo-token", "gms-read-token", "gms-other-team-token", PRODUCT,
                    OTHER_PRODUCT, "/__admin/gmodstore/products"):
         assert needle in text
+
+
+def test_snapshots_restore_purchases_in_their_order(client, clock):
+    users = [u["id"] for u in client.get("/__admin/gmodstore/users").json()["data"][:5]]
+    before = [created(client, u) for u in users[:4]]
+    assert client.post("/__admin/snapshots", json={"name": "gms"}).status_code == 201
+    clock.advance(10)
+    client.put(purchase_url(before[0]["id"]), json={"revoked": True}, headers=DEMO)
+    created(client, users[4])
+    r = client.post("/__admin/snapshots/gms/restore")
+    assert r.status_code == 200, r.text
+    assert client.get(purchases_url(), headers=DEMO).json()["data"] == before
+    # the restored rows keep the one-active-purchase rule
+    assert_error(create(client, users[0]), 400, "already has an active")
