@@ -157,3 +157,11 @@ def test_snapshots_restore_purchases_in_their_order(client, clock):
     assert client.get(purchases_url(), headers=DEMO).json()["data"] == before
     # the restored rows keep the one-active-purchase rule
     assert_error(create(client, users[0]), 400, "already has an active")
+
+
+def test_fixture_typos_are_refused(client):
+    r = client.post("/__admin/fixtures", json={"gmodstore": {"products": [
+        {"id": "p", "name": "P", "teamID": "00000000-0000-4000-b000-000000000001"}]}})
+    assert r.status_code == 422 and "gmodstore.products[0].teamID: unknown field" in r.text
+    r = client.post("/__admin/fixtures", json={"gmodstore": {"purchase": []}})
+    assert r.status_code == 422 and "unknown section" in r.text

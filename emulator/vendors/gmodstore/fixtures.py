@@ -24,12 +24,23 @@ from emulator.vendors.gmodstore.models import GmsPurchase
 
 _NS = uuid.UUID("6f1c2a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")
 SECTIONS = ("teams", "users", "products", "purchases")
+FIELDS = {
+    "teams": {"id", "name", "members"},
+    "users": {"id", "name"},
+    "products": {"id", "name", "teamId", "price"},
+    "purchases": {"id", "productId", "userId", "revoked"},
+}
 
 
 def _items(data: dict, section: str) -> list[dict]:
     items = data.get(section) or []
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValueError(f"gmodstore.{section} must be a list of objects")
+    for i, item in enumerate(items):
+        unknown = set(item) - FIELDS[section]
+        if unknown:  # a typo must not be silently ignored
+            raise ValueError(f"gmodstore.{section}[{i}].{sorted(unknown)[0]}: unknown field "
+                             f"(use {', '.join(sorted(FIELDS[section]))})")
     return items
 
 
