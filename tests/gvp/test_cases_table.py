@@ -124,3 +124,26 @@ def test_readme_table_matches_the_served_cases(client):
         assert row is not None, f"docs/gvp.md lacks the row for {case['outcome']}"
         who = f"`{case['user']}` / `{case['password']}`" if case["user"] else "anonymous"
         assert who in row and f"| {case['status_code']} |" in row
+
+
+def test_codes_are_settings_and_overriding_one_keeps_the_rest(make_client):
+    from tests.gvp.conftest import buy, login
+
+    client = make_client(gvp={"codes": {"ProductDoesNotExist": 404}, "payment_types": {"PayPal": 7}})
+    rich = login(client, "rich")
+    assert buy(client, rich, 9999, "Movie", 301, "Billing")["StatusCode"] == 404
+    assert buy(client, rich, 6007, "Movie", 301, "Billing")["StatusCode"] == 123
+    paypal = buy(client, rich, 6003, "Movie", 301, 7, urls=True)["Content"]["Content"][0]
+    assert paypal["PaymentType"] == 7
+    cases = {c["outcome"]: c for c in client.get("/__admin/gvp/cases").json()["cases"]}
+    assert cases["ProductDoesNotExist"]["status_code"] == 404
+
+
+def test_codes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("EMULATOR_GVP__CODES", '{"GenericError": 999}')
+    monkeypatch.setenv("EMULATOR_GVP__OAUTH_MODE", "strict")
+    from emulator.settings import Settings
+
+    settings = Settings()
+    assert settings.gvp.codes["GenericError"] == 999 and settings.gvp.codes["InsufficientBalance"] == 87
+    assert settings.gvp.oauth_mode == "strict"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 # CreatePurchase's documented exceptions and their wiki codes (FACT, CP-1210), plus the codes the
 # emulator chooses where the wiki names an exception without a number (PROPOSAL, 1 and 10xx).
@@ -130,3 +130,13 @@ class GvpSettings(BaseModel):
     rental_hours: int = Field(48, ge=1, description="How long a bought movie stays watchable.")
     payment_link_ttl_seconds: int = Field(
         3600, ge=1, description="Lifetime of the emulated PayPal/WebPay/WorldPay page link.")
+
+    @field_validator("codes", "http_status", "payment_types", "product_types", "pin_types",
+                     mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, value: object, info) -> object:
+        """Overriding one entry (EMULATOR_GVP__CODES='{"GenericError": 500}') keeps the rest."""
+        if not isinstance(value, dict):
+            return value
+        default = cls.model_fields[info.field_name].default_factory()
+        return {**default, **value}
