@@ -48,6 +48,7 @@ class ScenarioEngine:
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests may record delays
         self._active: dict[str, list[str]] = {}
         self._bound: dict[str, dict[str, list[str]]] = {}  # sandbox → token → names
+        self._compiled: dict[str, tuple] = {}  # sandbox → ((library generation, names), list)
 
     # -- activation (admin API) ----------------------------------------------------------
     def active(self, sandbox: str) -> list[str]:
@@ -93,15 +94,21 @@ class ScenarioEngine:
     # -- the pipeline hooks ---------------------------------------------------------------
     async def before(self, ctx: RequestContext, facts: RequestFacts) -> CapturedResponse | None:
         self.library.maybe_refresh()
-        view = RequestView(ctx, facts, self.runtime)
-        selected = self._selected(ctx.sandbox, facts, view)
-        if isinstance(selected, CapturedResponse):
-            return selected
-        if not selected:
-            return None
+        if HEADER not in facts.headers and not self._bound.get(ctx.sandbox):
+            selected = self._active_compiled(ctx.sandbox)  # the common case, cached
+            if not selected:
+                return None
+            view = RequestView(ctx, facts, self.runtime)
+        else:
+            view = RequestView(ctx, facts, self.runtime)
+            selected = self._selected(ctx.sandbox, facts, view)
+            if isinstance(selected, CapturedResponse):
+                return selected
+            if not selected:
+                return None
         plan = Plan(view)
         for scenario in selected:
-            for rule in scenario.rules:
+            for rule in scenario.rules_for(view.vendor, view.operation):
                 if rule.matches(view) and self._counts(ctx.sandbox, scenario, rule, view):
                     self._fire(scenario, rule, plan)
                     if plan.response is not None:
@@ -144,6 +151,15 @@ class ScenarioEngine:
             if scenario is not None and scenario.rules:
                 out.append(scenario)
         return out
+
+    def _active_compiled(self, sandbox: str) -> list[CompiledScenario]:
+        names = self.active(sandbox)
+        key = (self.library.generation, tuple(names))
+        cached = self._compiled.get(sandbox)
+        if cached is None or cached[0] != key:
+            found = [self.library.get(name) for name in names]
+            cached = self._compiled[sandbox] = (key, [s for s in found if s and s.rules])
+        return cached[1]
 
     def _rng(self, sandbox: str, scenario: CompiledScenario):
         seed = scenario.scenario.seed

@@ -52,6 +52,7 @@ class ScenarioLibrary:
         self.errors: dict[str, list[Problem]] = {}
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.generation = 0  # bumped whenever a scenario is (re)installed
 
     # -- lookups -------------------------------------------------------------------------
     def get(self, name: str) -> CompiledScenario | None:
@@ -151,6 +152,7 @@ class ScenarioLibrary:
         source.name = scenario.name
         self._sources[source.path] = source
         self._scenarios[scenario.name] = compile_scenario(scenario, str(source.path), source.bundled)
+        self.generation += 1
 
     def _rank(self, path: Path) -> int:
         if path in self._explicit:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Callable
@@ -122,10 +122,24 @@ class CompiledScenario:
     rules: list[CompiledRule]
     source: str
     bundled: bool
+    _by_operation: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    def rules_for(self, vendor: str | None, operation: str | None) -> list[CompiledRule]:
+        """The rules whose vendor/operation selectors admit this request (indexed, so rules
+        for other vendors or operations cost nothing)."""
+        key = (vendor, operation)
+        found = self._by_operation.get(key)
+        if found is None:
+            found = [r for r in self.rules
+                     if (r.rule.match.vendor is None or vendor in r.rule.match.vendor)
+                     and (r.rule.match.operation is None or operation in r.rule.match.operation)]
+            if len(self._by_operation) < 4096:  # bounded: keys come from classify()
+                self._by_operation[key] = found
+        return found
 
 
 def compile_scenario(scenario: Scenario, source: str, bundled: bool) -> CompiledScenario:
@@ -135,14 +149,9 @@ def compile_scenario(scenario: Scenario, source: str, bundled: bool) -> Compiled
 
 
 def compile_match(m: Match) -> tuple[Predicate, ...]:
+    """Predicates for everything but vendor and operation, which `rules_for` indexes."""
     preds: list[Predicate] = []
     # cheap identity checks first
-    if m.vendor:
-        vendors = frozenset(m.vendor)
-        preds.append(lambda v: v.vendor in vendors)
-    if m.operation:
-        ops = frozenset(m.operation)
-        preds.append(lambda v: v.operation in ops)
     if m.flavour:
         flavours = frozenset(m.flavour)
         preds.append(lambda v: v.flavour in flavours)
@@ -158,11 +167,11 @@ def compile_match(m: Match) -> tuple[Predicate, ...]:
     if m.window:
         preds.append(_window(m))
     if m.headers:
-        wanted_h = {k.lower(): _accepted(val) for k, val in m.headers.items()}
-        preds.append(lambda v: all(v.facts.headers.get(k) in ok for k, ok in wanted_h.items()))
+        preds.append(_values_in(lambda v: v.facts.headers,
+                                {k.lower(): _accepted(val) for k, val in m.headers.items()}))
     if m.query:
-        wanted_q = {k: _accepted(val) for k, val in m.query.items()}
-        preds.append(lambda v: all(v.facts.query.get(k) in ok for k, ok in wanted_q.items()))
+        preds.append(_values_in(lambda v: v.facts.query,
+                                {k: _accepted(val) for k, val in m.query.items()}))
     if m.token:
         tokens = frozenset(m.token)
         preds.append(lambda v: v.token in tokens)
@@ -173,6 +182,22 @@ def compile_match(m: Match) -> tuple[Predicate, ...]:
         countries = frozenset(m.country)
         preds.append(lambda v: v.country in countries)
     return tuple(preds)
+
+
+def _values_in(source: Callable[[RequestView], dict], wanted: dict[str, frozenset]) -> Predicate:
+    if len(wanted) == 1:  # the usual case, without a generator per call
+        [(key, accepted)] = wanted.items()
+        return lambda v: source(v).get(key) in accepted
+    pairs = tuple(wanted.items())
+
+    def check(v: RequestView) -> bool:
+        values = source(v)
+        for key, accepted in pairs:
+            if values.get(key) not in accepted:
+                return False
+        return True
+
+    return check
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:
