@@ -54,3 +54,16 @@ def test_flaky_gateway_rule_on_gmodstore_reads(make_client, tmp_path):
     client.get(purchases_url(), headers=DEMO)
     r = client.get(purchases_url(), headers=DEMO)
     assert r.status_code == 502 and r.headers["content-type"].startswith("text/html")
+
+
+def test_region_block_is_a_gmodstore_403(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-region", """\
+- id: us-blocked
+  match: {vendor: gmodstore, operation: create_product_purchase}
+  effects: {region_block: {countries: [US], message: Not sold in your region}}
+""")
+    client = make_client(scenarios=[path])
+    # the test client has no IP address: name the country in a generic body field instead
+    r = client.post(purchases_url(), json={"userId": BUYERS[0], "country": "US"}, headers=DEMO)
+    assert r.status_code == 403 and r.json() == {"message": "Not sold in your region"}
+    assert client.get(purchases_url(), headers=DEMO).json()["data"] == []

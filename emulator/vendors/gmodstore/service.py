@@ -113,9 +113,9 @@ class PurchaseService:
     def get(self, ctx, who: Principal, product_id: str, purchase_id: str,
             items: list[tuple[str, str]]) -> dict:
         self.managed_product(ctx.sandbox, who, product_id)
-        filters = parse_filters(items)
         with self.db.read_session() as session:
             row = self._find(session, ctx.sandbox, product_id, purchase_id)
+        filters = parse_filters(items)
         if not _matches(row, filters):
             raise NotFound(f"Purchase {purchase_id} of product {product_id} does not match "
                            "the filter")
