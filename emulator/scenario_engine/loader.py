@@ -57,7 +57,16 @@ class LineList(list, _Lines):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """The safe loader (no arbitrary objects), recording lines and refusing duplicate keys."""
+    """The safe loader (no arbitrary objects), recording lines and refusing duplicate keys
+    and aliases (a few nested aliases expand to billions of nodes: a cheap denial of service
+    on a hot-reloaded directory, and a scenario has no need for them)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not supported",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

@@ -68,6 +68,8 @@ def test_yaml_errors_and_unsafe_tags_and_duplicate_keys():
     assert "YAML:" in p  # the safe loader refuses to build objects
     [p] = problems("name: s\nname: t\ndescription: d\n")
     assert p == "s.yaml:2: YAML: duplicate key 'name'"
+    [p] = problems("name: &n s\ndescription: *n\n")
+    assert p == "s.yaml:2: YAML: aliases (*name) are not supported"
 
 
 def test_effect_combinations_are_checked():
