@@ -47,11 +47,24 @@ def test_by_explicit_path_outside_the_directories(make_acme, tmp_path):
     assert c.get("/acme/ping").status_code == 503
 
 
-def test_from_the_environment(make_acme, monkeypatch):
-    monkeypatch.setenv("EMULATOR_SCENARIOS", "lag, down")
+def test_from_the_environment(scenario_dir, tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from emulator import app as app_module
+    from tests.conftest import FIXED_START
+    from tests.scenarios.acme import Acme
     from tests.scenarios.conftest import AcmeSettings
 
-    assert AcmeSettings().scenarios == ["lag", "down"]
+    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
+    write_scenario(scenario_dir, "lag", LAG)
+    write_scenario(scenario_dir, "down", DOWN)
+    monkeypatch.setenv("EMULATOR_SCENARIOS", "lag, down")
+    monkeypatch.setenv("EMULATOR_SCENARIOS_DIR", str(scenario_dir))
+    settings = AcmeSettings(database_url=f"sqlite:///{tmp_path / 'env.db'}",
+                            clock_start=FIXED_START)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/__admin/scenarios").json()["active"] == ["lag", "down"]
+        assert rules_of(c.get("/acme/ping")) == "lag/r1,down/r1"
 
 
 def test_user_directory_overrides_a_bundled_name(make_acme):

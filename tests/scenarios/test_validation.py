@@ -124,3 +124,18 @@ def test_json_schema_rejects_what_the_loader_rejects():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "description": "d",
                              "rules": [{"effects": {"explode": True}}]}, schema)
+
+
+def test_readme_documents_every_field():
+    from pydantic import BaseModel
+
+    from emulator.scenario_engine import schema
+
+    readme = (SCENARIOS / "README.md").read_text()
+    models = [m for m in vars(schema).values()
+              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == schema.__name__
+              and m is not schema.Strict]
+    missing = [f"{model.__name__}.{field.alias or name}" for model in models
+               for name, field in model.model_fields.items()
+               if f"`{field.alias or name}`" not in readme and f"{field.alias or name}:" not in readme]
+    assert not missing, f"scenarios/README.md does not document {missing}"
