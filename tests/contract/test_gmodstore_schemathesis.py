@@ -77,3 +77,18 @@ def test_gmodstore_rejects_invalid_input_cleanly(case):
     case.call_and_validate(headers=AUTH, checks=[not_a_server_error, negative_data_rejection,
                                                  content_type_conformance,
                                                  response_headers_conformance])
+
+
+reads = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(
+    operation_id=["list_product_purchases", "get_product_purchase"])
+
+
+@reads.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_gmodstore_reads_accept_every_valid_query(case):
+    """Any schema-valid perPage/cursor-less query and deepObject filter is accepted (2xx, or
+    404 for an unknown product/purchase): the server's validators agree with the contract."""
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+    case.call_and_validate(headers=AUTH, checks=[*CHECKS, positive_data_acceptance])
