@@ -1,0 +1,128 @@
+"""Scenarios 1-5, side by side: the emulator, then Prism, then WireMock (one at a time).
+
+Each system runs alone while it is measured; every system gets the same wrk load.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bench import client, seed, systems
+from bench.bodies import REGISTER_BODY, REGISTER_PATH
+from bench.measure import Context, measure
+from bench.paced import get_request, run_paced
+from bench.report import Report
+from bench.tools import BENCH_DIR, Tools
+
+S1, S2, S3 = "1: HL info", "2: HL register", "3: HL purchase flow"
+S4, S5 = "4: GmodStore list", "5: GVP CreatePurchase"
+INFO_ORDER = 5001
+GMS_LIST = f"/api/v3/products/{seed.GMS_DEMO_PRODUCT}/purchases?perPage=24"
+GVP_LOGIN = ("/AuthenticationService.svc/LoginUserPassword?userName=rich&password=rich123"
+             "&deviceType=1&instanceId=1")
+# A Credit top-up (product 5001) paid with Billing: the one Billing purchase a user may repeat,
+# so every request stores a new purchase (a movie could be bought only once per user).
+GVP_CREATE = ("/SubscriptionService.svc/CreatePurchase?token={token}&productId=5001"
+              "&productType=5&pricingModelId=0&paymentType=1&pin=1234"
+              # required by the contract (Prism enforces it) though Billing never redirects
+              "&returnURL=https%3A%2F%2Fshop.example%2Fok"
+              "&cancelURL=https%3A%2F%2Fshop.example%2Fcancel")
+
+
+def _paced_info(ctx: Context, server: systems.Server, report: Report, rate: float,
+                seconds: float) -> None:
+    request = get_request(f"/purchase/info?order_id={INFO_ORDER}",
+                          {"Authorization": "Bearer hl-demo-token"})
+    result = run_paced(server.port, lambda _i: request, rate=rate, seconds=seconds)
+    report.paced[server.name] = result
+    print(f"  paced {rate:.0f}/s {server.name:<9} p50 {result.p50_ms:.2f} ms  p99 "
+          f"{result.p99_ms:.2f} ms  errors {result.errors}  (client late ≤ "
+          f"{result.late_ms:.1f} ms)", flush=True)
+
+
+def _stored_rows(db: Path, base: int) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT COUNT(*) FROM hl_order_line WHERE environment = 'sandbox' "
+            "AND order_number > ? AND order_number < ?", (base, base + 10**12)).fetchone()[0]
+
+
+def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
+             paced_seconds: float) -> None:
+    db = ctx.workdir / "compare.db"
+    seed.create_schema(db)
+    seed.gms_purchases(db, gms_purchases)
+    server = ctx.track(systems.start_emulator(ctx.workdir, db))
+    server.wait_ready()
+    client.hl_completed_order(server.port, INFO_ORDER)
+
+    report.rows.append(measure(ctx, server, S1, "info", {"order": INFO_ORDER})[0])
+
+    row, result = measure(ctx, server, S2, "register",
+                          {"path": REGISTER_PATH, "body": REGISTER_BODY}, fresh_base=True)
+    created = result.statuses.get("201", 0)
+    stored = _stored_rows(db, int(result.args["base"]))
+    # wrk stops counting at the deadline, so up to one request per connection may be stored
+    # without its 201 having been counted; never fewer rows than 201s.
+    row.note = f"{stored:,} rows stored for {created:,} × 201"
+    report.register_rows = (created, stored)
+    report.rows.append(row)
+
+    flow_c = ctx.load.flow_connections
+    row, result = measure(ctx, server, S3, "flow", {}, threads=flow_c, connections=flow_c,
+                          fresh_base=True)
+    row.note = f"{result.flows_per_s:,.0f} flows/s (5 requests each)"
+    report.flows_per_s = result.flows_per_s
+    report.rows.append(row)
+
+    report.rows.append(measure(ctx, server, S4, "get", {
+        "path": GMS_LIST, "token": "gms-demo-token", "body_has": '"perPage":24'},
+        note=f"product with {gms_purchases:,} purchases")[0])
+
+    status, login, _ = client.call(server.port, "GET", GVP_LOGIN)
+    if status == 200 and isinstance(login, dict) and login.get("StatusCode") == 0:
+        path = GVP_CREATE.format(token=login["Content"]["Token"])
+        report.rows.append(measure(ctx, server, S5, "get", {
+            "path": path, "body_has": '"StatusCode":0'},
+            note="Billing, credit top-up; unsigned (OAuth lenient)")[0])
+    else:
+        report.notes.append(f"Scenario 5 skipped: GVP login answered {status}: {login}")
+
+    _paced_info(ctx, server, report, rate, paced_seconds)
+    server.stop()
+
+
+def peers(ctx: Context, report: Report, tools: Tools, *, rate: float,
+          paced_seconds: float) -> None:
+    if tools.prism is not None:
+        server = ctx.track(systems.start_prism(ctx.workdir, tools.prism))
+        server.wait_ready(timeout=120)
+        _peer_scenarios(ctx, report, server, gmod_gvp=True)
+        _paced_info(ctx, server, report, rate, paced_seconds)
+        server.stop()
+    else:
+        report.notes.append("Prism was not available (npm missing): not measured.")
+    if tools.wiremock_jar is not None and tools.java is not None:
+        server = ctx.track(systems.start_wiremock(ctx.workdir, tools.java, tools.wiremock_jar,
+                                                  BENCH_DIR / "wiremock"))
+        server.wait_ready(timeout=120)
+        _peer_scenarios(ctx, report, server, gmod_gvp=False)
+        _paced_info(ctx, server, report, rate, paced_seconds)
+        server.stop()
+    else:
+        report.notes.append("WireMock was not available (npm or Java missing): not measured.")
+
+
+def _peer_scenarios(ctx: Context, report: Report, server: systems.Server, *,
+                    gmod_gvp: bool) -> None:
+    report.rows.append(measure(ctx, server, S1, "info", {"order": INFO_ORDER},
+                               note="canned body")[0])
+    report.rows.append(measure(ctx, server, S2, "register",
+                               {"path": REGISTER_PATH, "body": REGISTER_BODY},
+                               fresh_base=True, note="201, nothing stored")[0])
+    if gmod_gvp:  # Prism serves the whole contract; WireMock only has HL Connect stubs
+        report.rows.append(measure(ctx, server, S4, "get", {
+            "path": GMS_LIST, "token": "gms-demo-token"}, note="example body")[0])
+        report.rows.append(measure(ctx, server, S5, "get", {
+            "path": GVP_CREATE.format(token="any")}, note="example body")[0])

@@ -1,0 +1,133 @@
+"""An open-loop client: requests at a fixed rate, latency measured from the scheduled instant.
+
+wrk is closed-loop: each connection sends its next request only after the previous answer, so
+a stall delays the requests that should have been sent meanwhile and they are never timed
+(coordinated omission). wrk2 fixes that but is not packaged by Debian, and wrk's Lua `delay()`
+paces per connection yet still starts its clock at the actual send. This client keeps a
+schedule (one request every 1/rate seconds), sends each one on an idle keep-alive connection
+(opening another if all are busy), and times it from the instant it was *due*, so a slow
+server shows up in the percentiles. Plain asyncio streams and hand-written HTTP/1.1 keep the
+client's own cost per request to tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass
+class PacedResult:
+    rate: float
+    sent: int
+    ok: int
+    errors: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    late_ms: float  # how far behind schedule the client itself fell at worst
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    rank = max(0, min(len(sorted_values) - 1, int(round(pct / 100 * len(sorted_values))) - 1))
+    return sorted_values[rank]
+
+
+class _Conn:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def exchange(self, request: bytes) -> int:
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length, chunked = 0, False
+        for line in head.split(b"\r\n"):
+            lower = line.lower()
+            if lower.startswith(b"content-length:"):
+                length = int(line[15:].strip())
+            elif lower.startswith(b"transfer-encoding:") and b"chunked" in lower:
+                chunked = True  # WireMock streams bodies this way
+        if chunked:
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)  # the chunk and its CRLF
+                if size == 0:
+                    break
+        elif length:
+            await self.reader.readexactly(length)
+        return status
+
+
+async def _run(port: int, make_request: Callable[[int], bytes], rate: float, seconds: float,
+               expect: int) -> PacedResult:
+    idle: list[_Conn] = []
+    latencies: list[float] = []
+    errors = 0
+    ok = 0
+    late = 0.0
+    total = int(rate * seconds)
+    interval = 1.0 / rate
+
+    async def one(index: int, due: float) -> None:
+        nonlocal errors, ok
+        conn = idle.pop() if idle else None
+        try:
+            if conn is None:
+                conn = _Conn(*await asyncio.open_connection("127.0.0.1", port))
+            status = await conn.exchange(make_request(index))
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            errors += 1
+            if conn is not None:
+                conn.writer.close()
+            return
+        latencies.append(time.perf_counter() - due)
+        if status == expect:
+            ok += 1
+        else:
+            errors += 1
+        idle.append(conn)
+
+    start = time.perf_counter() + 0.05
+    tasks = []
+    for index in range(total):
+        due = start + index * interval
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        else:
+            late = max(late, -delay)
+        tasks.append(asyncio.create_task(one(index, due)))
+    await asyncio.gather(*tasks)
+    for conn in idle:
+        conn.writer.close()
+    values = sorted(v * 1000 for v in latencies)
+    return PacedResult(rate=rate, sent=total, ok=ok,
+                       errors=errors, p50_ms=percentile(values, 50),
+                       p90_ms=percentile(values, 90), p99_ms=percentile(values, 99),
+                       max_ms=values[-1] if values else 0.0, late_ms=late * 1000)
+
+
+def get_request(path: str, headers: dict[str, str]) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1",
+             *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def run_paced(port: int, make_request: Callable[[int], bytes], *, rate: float = 200.0,
+              seconds: float = 10.0, expect: int = 200) -> PacedResult:
+    return asyncio.run(_run(port, make_request, rate, seconds, expect))
+
+
+def info_requests(lo: int, hi: int, seed: int = 1, token: str = "hl-demo-token",
+                  path: str = "/purchase/info") -> Callable[[int], bytes]:
+    """GET info for a random stored order in [lo, hi] (fixed seed: the same sequence)."""
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}"}
+    return lambda _i: get_request(f"{path}?order_id={rng.randint(lo, hi)}", headers)

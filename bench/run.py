@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""The benchmark: `python bench/run.py` (see docs/benchmarks.md for what it measures).
+
+Installs its tools when missing, starts each system on a free port, warms up, runs the same
+wrk load against each, measures the emulator-only figures, and writes the results table into
+docs/benchmarks.md plus docs/benchmarks.png. Every server it starts is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import checks, compare, extras, machine, report as rep, tools  # noqa: E402
+from bench.measure import Context  # noqa: E402
+from bench.wrk import Load  # noqa: E402
+
+STAGES = ("compare", "peers", "coldstart", "memory", "scale", "admin", "rules")
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.splitlines()[0])
+    p.add_argument("--duration", type=float, default=10, help="measured seconds per run (10)")
+    p.add_argument("--warmup", type=float, default=3, help="warm-up seconds per run (3)")
+    p.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    p.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    p.add_argument("--flow-connections", type=int, default=8,
+                   help="scenario 3: threads = connections (8)")
+    p.add_argument("--rate", type=float, default=200, help="open-loop rate, requests/s (200)")
+    p.add_argument("--paced-seconds", type=float, default=10, help="open-loop seconds (10)")
+    p.add_argument("--soak-requests", type=int, default=100_000,
+                   help="requests before the second RSS reading (100000)")
+    p.add_argument("--large-orders", type=int, default=1_000_000,
+                   help="stored orders for the scale comparison (1000000)")
+    p.add_argument("--gms-purchases", type=int, default=10_000,
+                   help="purchases of the listed GmodStore product (10000)")
+    p.add_argument("--only", default=",".join(STAGES),
+                   help=f"comma-separated stages to run ({','.join(STAGES)})")
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: 2 s runs, 1 s warm-up, small soak and seeds")
+    p.add_argument("--output", type=Path, default=DOCS / "benchmarks.md",
+                   help="markdown file to update (docs/benchmarks.md)")
+    p.add_argument("--chart", type=Path, default=DOCS / "benchmarks.png",
+                   help="PNG chart to write (docs/benchmarks.png)")
+    p.add_argument("--shared-machine", action="store_true",
+                   help="say in the results that other work ran on the machine meanwhile")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.paced_seconds = 2, 1, 3
+        args.soak_requests, args.large_orders = 5_000, 20_000
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    stages = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        raise SystemExit(f"unknown stage(s): {', '.join(sorted(unknown))}")
+    found = tools.ensure_tools(peers="peers" in stages)
+    load = Load(threads=args.threads, connections=args.connections, duration=args.duration,
+                warmup=args.warmup, flow_connections=args.flow_connections)
+    workdir = Path(tempfile.mkdtemp(prefix="purchase-emulator-bench-"))
+    ctx = Context(wrk=found.wrk, load=load, workdir=workdir)
+    report = rep.Report(machine=machine.describe(found.wrk, found.java),
+                        load={"threads": load.threads, "connections": load.connections,
+                              "duration": load.duration, "warmup": load.warmup,
+                              "flow_connections": load.flow_connections})
+    started = time.time()
+    try:
+        if "compare" in stages:
+            print("== scenarios 1-5: emulator", flush=True)
+            compare.emulator(ctx, report, gms_purchases=args.gms_purchases, rate=args.rate,
+                             paced_seconds=args.paced_seconds)
+        if "peers" in stages:
+            print("== scenarios 1, 2 (4, 5): peers", flush=True)
+            compare.peers(ctx, report, found, rate=args.rate, paced_seconds=args.paced_seconds)
+        if "coldstart" in stages:
+            print("== cold start", flush=True)
+            extras.cold_start(ctx, report)
+        if "memory" in stages:
+            print("== memory", flush=True)
+            extras.memory(ctx, report, args.soak_requests)
+        if "scale" in stages:
+            print("== stored orders", flush=True)
+            extras.scale(ctx, report, (1_000, args.large_orders), rate=args.rate,
+                         seconds=args.paced_seconds)
+        if "admin" in stages:
+            print("== reset and sandboxes", flush=True)
+            extras.admin(ctx, report)
+        if "rules" in stages:
+            print("== scenario rules", flush=True)
+            extras.rules(ctx, report)
+    finally:
+        ctx.stop_all()
+        report.machine["load average at end"] = " ".join(
+            f"{v:.2f}" for v in machine.load_average())
+        report.machine["run time"] = f"{time.time() - started:.0f} s"
+        if args.shared_machine:
+            report.machine["note"] = ("the machine was shared with other work during this run; "
+                                      "absolute figures are noisy")
+        report.checks = checks.evaluate(report)
+        report.measurements = checks.measurements(report)
+        chart = args.chart if rep.write_chart(args.chart, report) else None
+        rep.write_markdown(args.output, report, chart.name if chart else None)
+        (workdir / "report.json").write_text(report.to_json(), encoding="utf-8")
+        print(f"results written to {args.output}" + (f" and {chart}" if chart else ""))
+        print(f"raw report: {workdir / 'report.json'} (logs in {workdir})")
+    for c in report.checks:
+        mark = {True: "ok  ", False: "MISS", None: "n/a "}[c.ok]
+        print(f"  [{mark}] {c.name}: {c.value} (target {c.target})")
+    if not args.quick:
+        shutil.rmtree(workdir / "unused", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Start, probe and stop the systems under test: the emulator, Prism and WireMock.
+
+Each runs as a child process on a free loopback port, with its output in the run's temporary
+directory. RSS is read from /proc and summed over the process tree (launchers may fork).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess  # nosec B404 - runs local servers only
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_status(port: int, path: str, timeout: float = 1.0) -> int | None:
+    """Status of a plain GET, or None when nothing answers (no client library: cheap)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                         .encode())
+            head = sock.recv(64)
+    except OSError:
+        return None
+    try:
+        return int(head.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # field 4 is the parent pid; the command name (field 2) may contain spaces
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid:
+            kids.append(int(entry.name))
+    return kids
+
+
+def tree_rss_mb(pid: int) -> float:
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+        todo.extend(_children(current))
+    return round(total / 1024, 1)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children, in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        todo.extend(_children(current))
+    return total / ticks
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    proc: subprocess.Popen
+    ready_path: str
+    log: Path
+    started: float = field(default_factory=time.perf_counter)
+    ready_after: float | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 60.0, interval: float = 0.005) -> float:
+        """Seconds from launch to the first 200 on the readiness path."""
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; "
+                                   f"see {self.log}")
+            if http_status(self.port, self.ready_path, timeout=0.5) == 200:
+                self.ready_after = time.perf_counter() - self.started
+                return self.ready_after
+            time.sleep(interval)
+        self.stop()
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f}s; see {self.log}")
+
+    def rss_mb(self) -> float:
+        return tree_rss_mb(self.proc.pid)
+
+    def cpu_seconds(self) -> float:
+        return tree_cpu_seconds(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # own process group: launcher + children
+        except ProcessLookupError:
+            return
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+
+
+def _spawn(name: str, argv: list[str], port: int, ready_path: str, workdir: Path,
+           env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:
+    log = workdir / f"{name}.log"
+    handle = log.open("ab")
+    started = time.perf_counter()
+    proc = subprocess.Popen(  # nosec B603 - fixed argv of local tools
+        argv, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})}, cwd=cwd or workdir, start_new_session=True)
+    handle.close()
+    return Server(name, port, proc, ready_path, log, started=started)
+
+
+def emulator_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    # GmodStore's rate limit (60/min by default) would turn a load test into 429s.
+    env = {"EMULATOR_GMODSTORE__RATE_LIMIT": "1000000000", "EMULATOR_LOG_FORMAT": "json"}
+    env.update(extra or {})
+    return env
+
+
+def start_emulator(workdir: Path, db_path: Path, *, port: int | None = None,
+                   extra_args: list[str] | None = None,
+                   env: dict[str, str] | None = None) -> Server:
+    port = port or free_port()
+    argv = [str(VENV_BIN / "purchase-emulator"), "serve", "--port", str(port),
+            "--database-url", f"sqlite:///{db_path}", *(extra_args or [])]
+    return _spawn("emulator", argv, port, "/__admin/health", workdir, env=emulator_env(env))
+
+
+def start_prism(workdir: Path, prism: Path, *, port: int | None = None) -> Server:
+    port = port or free_port()
+    # -v warn: Prism logs every request at info; silencing it is Prism's fastest setting.
+    argv = [str(prism), "mock", str(REPO / "openapi.yaml"), "-p", str(port), "-h", "127.0.0.1",
+            "-v", "warn"]
+    return _spawn("prism", argv, port, "/health", workdir)
+
+
+def start_wiremock(workdir: Path, java: str, jar: Path, root: Path, *,
+                   port: int | None = None) -> Server:
+    port = port or free_port()
+    # The request journal is bounded like the emulator's (1,000 entries) instead of unbounded.
+    argv = [java, "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
+            "--root-dir", str(root.resolve()), "--disable-banner", "--max-request-journal-entries", "1000"]
+    return _spawn("wiremock", argv, port, "/__admin/health", workdir)
