@@ -6,7 +6,7 @@ database constraint (per sandbox), so concurrent duplicates cannot slip through.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -61,7 +61,8 @@ class GvpPurchase(SQLModel, table=True):
     device_type: int = 0
     created_at: float
     updated_at: float
-    expiration_date: int
+    # Unix seconds up to .NET's DateTime.MaxValue (253402297199): needs 64 bits on PostgreSQL
+    expiration_date: int = Field(sa_type=BigInteger)
     transaction_id: str | None = Field(default=None, max_length=64)
     paypal_token: str | None = Field(default=None, max_length=64)
     return_url: str | None = Field(default=None, max_length=2000)

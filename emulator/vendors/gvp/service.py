@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from emulator.lifecycle import Progression, StateMachine
@@ -104,16 +105,27 @@ def logged_user(call: Call) -> tuple[GvpToken, User, GvpUserState]:
 
 # -- per-user rows ----------------------------------------------------------------------------
 def user_state(call: Call, user: User) -> GvpUserState:
-    """The user's mutable row, created from the seeded baseline on first use in a sandbox."""
+    """The user's mutable row, created from the seeded baseline on first use in a sandbox.
+
+    Read FOR UPDATE: one user's purchases, PIN changes and debits queue behind each other, so
+    "already has the product" cannot be judged twice at once on PostgreSQL (SQLite already
+    serialises writers)."""
     row = call.session.exec(select(GvpUserState).where(
-        GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user.name)).first()
+        GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user.name)
+        .with_for_update()).first()
     if row is not None:
         return row
     row = GvpUserState(
         sandbox=call.sandbox, user_name=user.name, ewallet_cents=user.ewallet_cents,
         purchase_pin=user.purchase_pin, purchase_pin_enabled=user.purchase_pin_enabled,
         parental_pin=user.parental_pin, parental_pin_enabled=user.parental_pin_enabled)
-    call.session.add(row)
+    try:
+        with call.session.begin_nested():
+            call.session.add(row)
+    except IntegrityError:  # a concurrent first request created it (PostgreSQL): use theirs
+        return call.session.exec(select(GvpUserState).where(
+            GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user.name)
+            .with_for_update()).one()
     for product_id in user.owned:
         _seed_purchase(call, user, product_id, "Billing", provisioned=True)
     for product_id in user.pending:
@@ -164,22 +176,33 @@ def new_purchase(call: Call, user_name: str, product: Product, pricing_model_id:
                  ux_reference: str | None = None) -> GvpPurchase:
     pm = call.catalog.pricing_models.get(pricing_model_id)
     price = product.price_cents if product.type == "Credit" else (pm.price_cents if pm else 0)
-    last = call.session.exec(select(func.max(GvpPurchase.purchase_id)).where(
-        GvpPurchase.sandbox == call.sandbox)).one()
-    purchase_id = (last or 70000) + 1
-    purchase = GvpPurchase(
-        sandbox=call.sandbox, purchase_id=purchase_id, user_name=user_name,
-        product_id=product.id, product_type=product.type, pricing_model_id=pricing_model_id,
-        payment_type=payment, status="Pending", price_cents=price,
-        recurring=bool(pm and pm.recurring), device_type=device_type,
-        created_at=call.now, updated_at=call.now, expiration_date=NO_END,
-        transaction_id=f"TX{purchase_id:08d}", return_url=return_url, cancel_url=cancel_url,
-        track_id=track_id, ux_reference=ux_reference)
-    if payment == "PayPal":
-        purchase.paypal_token = "EC-" + _mac(call.secret_key, f"{call.sandbox}:{purchase_id}")[:17].upper()
+    # PurchaseIds count up per sandbox. SQLite serialises writers; on PostgreSQL two purchases
+    # may pick the same next id, so the loser of the unique constraint takes the one after.
+    for _ in range(20):
+        last = call.session.exec(select(func.max(GvpPurchase.purchase_id)).where(
+            GvpPurchase.sandbox == call.sandbox)).one()
+        purchase_id = (last or 70000) + 1
+        purchase = GvpPurchase(
+            sandbox=call.sandbox, purchase_id=purchase_id, user_name=user_name,
+            product_id=product.id, product_type=product.type, pricing_model_id=pricing_model_id,
+            payment_type=payment, status="Pending", price_cents=price,
+            recurring=bool(pm and pm.recurring), device_type=device_type,
+            created_at=call.now, updated_at=call.now, expiration_date=NO_END,
+            transaction_id=f"TX{purchase_id:08d}", return_url=return_url, cancel_url=cancel_url,
+            track_id=track_id, ux_reference=ux_reference)
+        if payment == "PayPal":
+            digest = _mac(call.secret_key, f"{call.sandbox}:{purchase_id}")
+            purchase.paypal_token = "EC-" + digest[:17].upper()
+        try:
+            with call.session.begin_nested():
+                call.session.add(purchase)
+        except IntegrityError:
+            continue
+        break
+    else:
+        raise GvpException("GenericError", "could not allocate a PurchaseId")
     PURCHASE_MACHINE.start(call.session, purchase, sandbox=call.sandbox,
                            resource_id=str(purchase_id), at=call.now, reason=f"{payment} purchase")
-    call.session.add(purchase)
     return purchase
 
 
