@@ -138,3 +138,17 @@ def test_advance_to_next_event_jumps_to_the_window_reset(make_client):
     assert jump["advanced_seconds"] == 60
     assert jump["event"]["vendor"] == "gmodstore" and jump["event"]["epoch"] == START + 60
     assert client.get(purchases_url(PRODUCT), headers=DEMO).status_code == 200
+
+
+def test_old_windows_are_dropped_when_a_new_one_starts(client, clock):
+    from sqlalchemy import select
+
+    from emulator.vendors.gmodstore.models import GmsRateWindow
+
+    for _ in range(3):
+        client.get(purchases_url(), headers=DEMO)
+        clock.advance(60)
+    client.get(purchases_url(), headers=DEMO)
+    with client.app.state.runtime.db.read_session() as session:
+        starts = session.execute(select(GmsRateWindow.window_start)).scalars().all()
+    assert starts == [START + 180]

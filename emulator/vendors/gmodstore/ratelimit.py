@@ -70,10 +70,10 @@ def hit(db, sandbox: str, key: str, now: float, limit: int, window: int) -> Quot
     ).returning(GmsRateWindow.__table__.c["count"])
     with db.write_session() as session:
         count = session.execute(stmt).scalar_one()
-        # old windows of this caller are dead weight: drop them in the same transaction
-        session.execute(delete(GmsRateWindow).where(
-            GmsRateWindow.sandbox == sandbox, GmsRateWindow.key == key,
-            GmsRateWindow.window_start < start))
+        if count == 1:  # a new window: this caller's older ones are dead weight now
+            session.execute(delete(GmsRateWindow).where(
+                GmsRateWindow.sandbox == sandbox, GmsRateWindow.key == key,
+                GmsRateWindow.window_start < start))
         session.commit()
     return Quota(limit, count, start + window, now)
 
