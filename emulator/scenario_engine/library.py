@@ -73,7 +73,7 @@ class ScenarioLibrary:
                     self._explicit.append(path)
                 self._install(_Source(path, _signature(path), False), scenario, explicit=True)
             return scenario.name
-        self.refresh(force=True)
+        self.refresh()
         if not _NAME.match(ref) or ref not in self._scenarios:
             for problems in self.errors.values():  # a named file exists but is invalid
                 if problems and Path(problems[0].file).stem == ref:
