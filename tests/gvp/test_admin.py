@@ -138,6 +138,10 @@ rules:
     match: {operation: [GetTime]}
     effects:
       rate_limit: {limit: 2, window_seconds: 60, per: ip}
+  - id: unavailable
+    match: {operation: [GetUserSubscriptions]}
+    effects:
+      status: {code: 503}
 """
 
 
@@ -158,6 +162,9 @@ def test_region_block_and_rate_limit_use_the_envelope(make_client, tmp_path):
     limited = client.get("/AuthenticationService.svc/GetTime")
     assert limited.status_code == 429 and "retry-after" in limited.headers
     assert limited.json()["StatusCode"] == 1014 and limited.json()["Severity"] == 3
+    down = client.get("/SubscriptionService.svc/GetUserSubscriptions", params={"token": rich})
+    assert down.status_code == 503
+    assert down.json()["StatusCode"] == 1 and down.json()["StatusMessage"].startswith("GenericError")
 
 
 def test_every_purchase_transition_is_reachable_through_the_api(client, rich):
