@@ -14,6 +14,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
+MAX_WINDOWS = 10_000  # rate-limit windows kept per sandbox
+
 
 @dataclass(frozen=True, slots=True)
 class RateDecision:
@@ -56,7 +58,7 @@ def derive_seed(global_seed: int, scenario: str) -> int:
 class InMemoryState:
     def __init__(self) -> None:
         self._hits: dict[str, dict[str, int]] = {}
-        self._windows: dict[str, dict[str, tuple[float, int]]] = {}
+        self._windows: dict[str, dict[str, tuple[float, int, float]]] = {}
         self._rngs: dict[str, dict[str, random.Random]] = {}
         self._lock = threading.Lock()
 
@@ -74,14 +76,24 @@ class InMemoryState:
         start = math.floor(now / window) * window
         with self._lock:
             windows = self._windows.setdefault(sandbox, {})
-            began, used = windows.get(key, (start, 0))
+            began, used, _ = windows.get(key, (start, 0, 0.0))
             if began != start:
                 used = 0
             allowed = used < limit
             if allowed:
                 used += 1
-            windows[key] = (start, used)
+            if key not in windows and len(windows) >= MAX_WINDOWS:
+                self._prune(windows, now)
+            windows[key] = (start, used, start + window)
         return RateDecision(allowed, limit, max(0, limit - used), start + window)
+
+    @staticmethod
+    def _prune(windows: dict, now: float) -> None:
+        """Clients choose their tokens: forget finished windows so memory stays bounded."""
+        for key in [k for k, (_, _, ends) in windows.items() if ends <= now]:
+            del windows[key]
+        while len(windows) >= MAX_WINDOWS:  # all still running: drop the oldest
+            del windows[next(iter(windows))]
 
     def rng(self, sandbox: str, scenario: str, seed: int) -> random.Random:
         with self._lock:

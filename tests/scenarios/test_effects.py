@@ -251,3 +251,19 @@ def test_effects_are_journaled(make_acme):
     assert entry["rules"] == ["mix/r1"]
     assert entry["effects"] == ["mix/r1: latency 10ms", "mix/r1: status 500"]
     assert entry["status"] == 500
+
+
+def test_rate_limit_memory_is_bounded(make_acme, clock_for, monkeypatch):
+    from emulator.scenario_engine import state
+
+    monkeypatch.setattr(state, "MAX_WINDOWS", 5)
+    c = one(make_acme, "rl", rule(ACME, rate_limit={"limit": 1, "window_seconds": 60}))
+    for n in range(4):
+        assert c.get("/acme/ping", headers={"Authorization": f"Bearer t{n}"}).status_code == 200
+    clock_for(c).advance(60)  # those windows are over
+    for n in range(4, 12):
+        c.get("/acme/ping", headers={"Authorization": f"Bearer t{n}"})
+    windows = c.app.state.runtime.scenarios.state._windows["default"]
+    assert len(windows) <= 5
+    # the newest token's window is kept: its second call is refused
+    assert c.get("/acme/ping", headers={"Authorization": "Bearer t11"}).status_code == 429
