@@ -88,3 +88,18 @@ def test_admin_fixture_errors_leave_no_rows(toy):
     assert r.status_code == 422 and "not valid YAML or JSON" in r.json()["detail"]
     r = toy.post("/__admin/fixtures", json={"gvp": {}})
     assert r.status_code == 422 and "gvp: unknown vendor" in r.json()["detail"]
+
+
+def test_serve_refuses_to_start_on_a_bad_fixture_file(tmp_path):
+    import subprocess
+    import sys
+
+    bad = _write(tmp_path, "bad.yaml", "hlconnect:\n  orders:\n    - {order_number: 0}\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator.cli", "serve", "--port", "0", "--fixtures", str(bad),
+         "--database-url", f"sqlite:///{tmp_path / 'cli.db'}"],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    # file, vendor and field; the rest of the sentence is the vendor's own wording
+    assert done.stderr.startswith(f"purchase-emulator: cannot start: {bad}: hlconnect: "
+                                  "hlconnect.orders[0].order_number: must be a positive")
