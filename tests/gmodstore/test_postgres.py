@@ -50,3 +50,16 @@ def test_whole_flow_on_postgres(pg_client):
     r = client.get(purchases_url(), headers=DEMO)
     assert_error(r, 429)
     assert int(r.headers["retry-after"]) == 59  # 1.25 s into the window, rounded up
+
+
+def test_nul_characters_are_client_errors_on_postgres(pg_client):
+    """PostgreSQL text cannot hold NUL: such input is a 400/404, never a database error."""
+    client = pg_client
+    bought = created(client)
+    assert_error(create(client, "7656\x00119"), 400, "NUL", field="userId")
+    assert_error(client.get(purchases_url(), params={"filter[userId]": "a\x00b"},
+                            headers=DEMO), 400, field="filter.userId")
+    assert_error(client.get(purchases_url("prod%00uct"), headers=DEMO), 404)
+    assert_error(client.get(purchase_url("pur%00chase"), headers=DEMO), 404)
+    assert_error(client.put(purchase_url("x%00"), json={"revoked": True}, headers=DEMO), 404)
+    assert client.get(purchase_url(bought["id"]), headers=DEMO).status_code == 200

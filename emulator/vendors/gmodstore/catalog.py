@@ -75,7 +75,7 @@ class Catalog:
     # -- lookups: the seeded layer first, then the sandbox's fixture rows ---------------
     def _one(self, sandbox: str, kind: str, entry_id: str):
         found = self.base.of(kind).get(entry_id)
-        if found is not None:
+        if found is not None or "\x00" in entry_id:  # PostgreSQL text cannot hold NUL
             return found
         with self.db.read_session() as session:
             data = session.execute(select(GmsCatalogEntry.data).where(

@@ -48,6 +48,8 @@ def _text(item: dict, key: str, where: str, default: str | None = None) -> str:
     value = item.get(key, default)
     if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
         raise ValueError(f"{where}.{key} is required (a string)")
+    if "\x00" in str(value):
+        raise ValueError(f"{where}.{key} must not contain NUL characters")
     if len(str(value)) > 64:
         raise ValueError(f"{where}.{key} is longer than 64 characters")
     return str(value)

@@ -71,6 +71,8 @@ def parse_new_purchase(body: bytes) -> str:
         raise Invalid("userId", "The userId must be a string.", "The userId must be a string.")
     if not user_id.strip():
         raise Invalid("userId", "The userId field is required.", "The userId field is required.")
+    if "\x00" in user_id:
+        raise Invalid("userId", "The userId must not contain NUL characters.")
     return user_id
 
 
@@ -122,6 +124,8 @@ def parse_filters(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
             filters["revoked"] = lowered in ("true", "1")
         elif not isinstance(value, str):
             raise Invalid(f"filter.{name}", "must be a string")
+        elif "\x00" in value:
+            raise Invalid(f"filter.{name}", "must not contain NUL characters")
         else:
             filters[name] = value
     return filters

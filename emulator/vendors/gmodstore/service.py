@@ -55,6 +55,8 @@ class PurchaseService:
         return product
 
     def _find(self, session, sandbox: str, product_id: str, purchase_id: str) -> GmsPurchase:
+        if "\x00" in purchase_id:  # cannot exist (PostgreSQL text cannot hold NUL)
+            raise NotFound(f"Purchase {purchase_id!r} of product {product_id} not found")
         row = session.execute(select(GmsPurchase).where(
             GmsPurchase.sandbox == sandbox, GmsPurchase.id == purchase_id,
             GmsPurchase.product_id == product_id)).scalar_one_or_none()
