@@ -97,6 +97,7 @@ def test_strict_rejects_a_reused_nonce(strict):
 def test_get_time_checks_the_consumer_key_but_never_a_signature(strict):
     bad = strict.get(f"{AUTH}/GetTime", params={"oauth_consumer_key": "nope"}).json()
     assert bad["StatusCode"] == 1005
+    assert strict.get(f"{AUTH}/GetTime", params={"deviceType": "x"}).json()["StatusCode"] == 1011
 
 
 def test_lenient_accepts_unsigned_but_verifies_present_signatures(client):

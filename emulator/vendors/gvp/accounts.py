@@ -45,6 +45,7 @@ def renew(call: Call) -> dict:
 
 
 def get_time(call: Call) -> int:
+    call.params.int("deviceType")  # validated like every other int parameter
     key = call.params.str("oauth_consumer_key")
     if key is not None and key not in call.settings.consumers:
         raise GvpException("InvalidConsumerKeyException", f"unknown oauth_consumer_key '{key}'")
