@@ -195,8 +195,9 @@ def _start_in_thread(config, tmp_dir) -> tuple[EmulatorServer, Any, threading.Th
         host="127.0.0.1", port=port, admin_token=token,
         database_url=f"sqlite:///{tmp_dir / 'emulator.db'}",
         clock_start=None if start in ("", "now") else start,
-        fixtures=list(config.getini("emulator_fixtures")),
-        scenarios_dir=list(config.getini("emulator_scenarios_dir")),
+        # ini paths are relative to the project root, wherever pytest is started from
+        fixtures=[config.rootpath / p for p in config.getini("emulator_fixtures")],
+        scenarios_dir=[config.rootpath / p for p in config.getini("emulator_scenarios_dir")],
     )
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))
