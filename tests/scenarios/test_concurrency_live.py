@@ -58,8 +58,10 @@ def test_thousand_concurrent_delayed_requests_finish_together(lagging):
     assert plain == delayed == [200] * 1000
     print(f"1,000 concurrent: {plain_elapsed:.2f}s plain, {elapsed:.2f}s with 500 ms latency")
     assert elapsed >= 0.5
-    assert elapsed - plain_elapsed < 1.0, (plain_elapsed, elapsed)
-    assert elapsed < max(2.0, plain_elapsed + 1.0)
+    # awaited: +0.5 s (measured 0.9-1.6 s in all on a 2-core machine); queued: +500 s;
+    # a sleep in the thread pool (40 threads): +12 s. The margin absorbs a busy machine.
+    assert elapsed - plain_elapsed < 1.5, (plain_elapsed, elapsed)
+    assert elapsed < max(2.0, plain_elapsed + 1.5)
 
 
 def test_thousand_concurrent_httpx_requests_are_not_queued(lagging):
@@ -76,4 +78,4 @@ def test_thousand_concurrent_httpx_requests_are_not_queued(lagging):
     assert len(durations) == 1000 and durations[0] >= 500
     # queued behind one another, the last would wait 1,000 × 500 ms; awaited, all take ~500 ms
     # plus the time the busy loop needs to send 1,000 answers
-    assert durations[500] < 1500 and durations[-1] < 3000, durations[-1]
+    assert durations[500] < 2500 and durations[-1] < 5000, (durations[500], durations[-1])
