@@ -70,19 +70,32 @@ class ControlPlane:
         return min(60.0, max(1.0, self.idle_seconds / 10))
 
     def sweep(self) -> list[str]:
-        """Delete sandboxes idle for longer than the setting; persist the others' last use."""
+        """Delete sandboxes idle for longer than the setting.
+
+        Last use is shared through the database (each process writes its own observations,
+        keeping the latest), so with several emulator processes on one database a sandbox busy
+        in one of them is never expired by another; ids deleted elsewhere are forgotten here.
+        """
         now = self.wall()
         self._last_sweep = now
-        expired = [sid for sid, used in list(self._known.items())
-                   if sid != DEFAULT_SANDBOX and now - used > self.idle_seconds]
-        for sid in expired:
-            log.info("sandbox %s expired after %.0f s idle", sid, now - self._known[sid])
-            self.delete(sid)
         with self.runtime.db.write_session() as session:
             for sid, used in list(self._known.items()):
-                session.execute(update(SandboxRow).where(SandboxRow.id == sid)
-                                .values(last_used=used))
+                session.execute(update(SandboxRow).where(
+                    SandboxRow.id == sid, SandboxRow.last_used < used).values(last_used=used))
+            live = dict(session.execute(select(SandboxRow.id, SandboxRow.last_used)
+                                        .where(LIVE)).all())
             session.commit()
+        for sid in list(self._known):
+            if sid not in live:
+                self._known.pop(sid, None)
+        expired = [sid for sid, used in live.items()
+                   if sid != DEFAULT_SANDBOX and now - used > self.idle_seconds]
+        for sid in expired:
+            log.info("sandbox %s expired after %.0f s idle", sid, now - live[sid])
+            try:
+                self.delete(sid)
+            except NotFound:  # another process expired it first
+                self._known.pop(sid, None)
         return expired
 
     # -- sandboxes -------------------------------------------------------------------------

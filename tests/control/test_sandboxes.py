@@ -141,3 +141,31 @@ def test_scenario_counters_are_reset_through_the_engine_hook(toy):
     sid = toy.post("/__admin/sandboxes").json()["id"]
     toy.post("/__admin/reset", headers=sb(sid))
     assert calls.count(sid) >= 2  # on creation and on reset
+
+
+def test_expiry_respects_use_seen_by_another_process(make_toy_client):
+    """Several emulators on one database: last use is shared through the sandbox rows."""
+    from sqlalchemy import delete, update
+
+    from emulator.control.models import SandboxRow
+
+    client = make_toy_client(sandbox_idle_seconds=600)
+    runtime = client.app.state.runtime
+    control = runtime.control
+    wall = [control.wall()]
+    control.wall = lambda: wall[0]
+    elsewhere = client.post("/__admin/sandboxes").json()["id"]
+    gone = client.post("/__admin/sandboxes").json()["id"]
+    idle = client.post("/__admin/sandboxes").json()["id"]
+    wall[0] += 500
+    with runtime.db.write_session() as session:  # another process: one used, one deleted
+        session.execute(update(SandboxRow).where(SandboxRow.id == elsewhere)
+                        .values(last_used=wall[0]))
+        session.execute(delete(SandboxRow).where(SandboxRow.id == gone))
+        session.commit()
+    wall[0] += 200  # 700 s since this process saw any of them; 200 s since the other saw one
+    listed = [s["id"] for s in client.get("/__admin/sandboxes").json()["sandboxes"]]  # sweeps
+    assert listed == ["default", elsewhere]
+    assert gone not in control._known and idle not in control._known
+    assert client.get("/__admin/clock", headers=sb(gone)).status_code == 404
+    assert client.get("/__admin/clock", headers=sb(idle)).status_code == 404
