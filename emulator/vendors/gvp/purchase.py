@@ -19,8 +19,8 @@ from emulator.vendors.gvp.catalog import PricingModel, Product, User
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpToken, GvpUserState
 from emulator.vendors.gvp.service import (
-    REDIRECT_PAYMENTS, Call, complete, debit, logged_user, move, new_purchase, owns,
-    purchases_of, redirect_url, PENDING,
+    PENDING, REDIRECT_PAYMENTS, Call, complete, debit, logged_user, move, new_purchase, owns,
+    purchases_of, redirect_url,
 )
 from emulator.vendors.gvp.wire import purchase_response
 

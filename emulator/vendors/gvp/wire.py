@@ -4,7 +4,7 @@ PurchaseResponse, whose page could not be read)."""
 
 from __future__ import annotations
 
-from emulator.vendors.gvp.catalog import NO_END, Catalog, PricingModel, Product
+from emulator.vendors.gvp.catalog import Catalog, PricingModel, Product
 from emulator.vendors.gvp.models import GvpPurchase
 from emulator.vendors.gvp.service import PENDING, PURCHASE_STATUS
 from emulator.vendors.gvp.settings import GvpSettings
@@ -85,7 +85,7 @@ def subscription(settings: GvpSettings, catalog: Catalog, product: Product,
         "Description": product.note or product.title,
         "ShortDescription": product.title,
         "DateStart": product.date_start(anchor),
-        "DateEnd": product.date_end(anchor) if product.end_offset_days is not None else NO_END,
+        "DateEnd": product.date_end(anchor),
         "Type": 1,  # SubscriptionType.Normal
         "PurchaseType": product.purchase_type,
         "Status": PURCHASE_STATUS[purchase.status],
