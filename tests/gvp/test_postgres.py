@@ -53,3 +53,14 @@ def test_races_on_postgres(pg_server):
     assert len(ids) == len(set(ids))
     paid = [o for o in orders if o["user"] == "frugal" and o["payment_type"] == "eWallet"]
     assert len(paid) == 2 and sum(o["price"] for o in paid) <= 10.0
+
+
+def test_overlong_values_are_refused_before_the_database(pg_server):
+    token = _login(pg_server, "rich")["Content"]["Token"]
+    r = httpx.get(pg_server + BUY, timeout=30, params={
+        "token": token, "productId": 6001, "productType": "Movie", "pricingModelId": 301,
+        "paymentType": "Billing", "pin": "1234", "TrackId": "t" * 201})
+    assert r.status_code == 200 and r.json()["StatusCode"] == 1011
+    long_device = httpx.get(pg_server + AUTH, params={
+        "userName": "rich", "password": "rich123", "deviceId": "d" * 201}).json()
+    assert long_device["StatusCode"] == 1011

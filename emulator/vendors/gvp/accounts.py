@@ -33,7 +33,7 @@ def login_user_password(call: Call) -> dict:
                            f"user '{name}' does not belong to instance {instance_id}")
     user_state(call, user)  # the user's mutable rows exist from the first login on
     row = issue_token(call, user, call.params.int("deviceType"), instance_id,
-                      call.params.str("deviceId"))
+                      call.params.str("deviceId", 200))
     return login_content(row)
 
 

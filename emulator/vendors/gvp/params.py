@@ -34,8 +34,11 @@ class Params:
     def has(self, name: str) -> bool:
         return name.lower() in self._values
 
-    def str(self, name: str) -> str | None:
+    def str(self, name: str, max_length: int | None = None) -> str | None:
         value = self._values.get(name.lower())
+        if max_length is not None and value is not None and len(value) > max_length:
+            raise GvpException("InvalidParameterException",
+                               f"parameter '{name}' is longer than {max_length} characters")
         return value if value not in (None, "") else None
 
     def int(self, name: str, default: int = 0) -> int:

@@ -46,10 +46,10 @@ def read_order(call: Call, *, stb: bool) -> Order:
         pricing_model_id=p.int("pricingModelId"),
         payment="Billing" if stb else p.enum("paymentType", s.payment_types),
         pin=None if stb else p.str("pin"),
-        return_url=None if stb else p.str("returnURL"),
-        cancel_url=None if stb else p.str("cancelURL"),
-        track_id=p.str("TrackId"),
-        ux_reference=p.str("UxReference"),
+        return_url=None if stb else p.str("returnURL", 2000),  # the column sizes
+        cancel_url=None if stb else p.str("cancelURL", 2000),
+        track_id=p.str("TrackId", 200),
+        ux_reference=p.str("UxReference", 200),
     )
 
 
