@@ -64,3 +64,17 @@ def test_overlong_values_are_refused_before_the_database(pg_server):
     long_device = httpx.get(pg_server + AUTH, params={
         "userName": "rich", "password": "rich123", "deviceId": "d" * 201}).json()
     assert long_device["StatusCode"] == 1011
+
+
+def test_the_cases_table_top_to_bottom_on_postgres(pg_server):
+    from tests.gvp.test_cases_table import EXPECTED
+
+    for case in httpx.get(f"{pg_server}/__admin/gvp/cases").json()["cases"]:
+        login = dict(case["login"])
+        method = login.pop("method")
+        token = httpx.get(f"{pg_server}/AuthenticationService.svc/{method}",
+                          params=login).json()["Content"]["Token"]
+        body = httpx.get(pg_server + BUY, params={"token": token, **case["create_purchase"]},
+                         timeout=30).json()
+        expected = 0 if case["outcome"].startswith("OK") else EXPECTED[case["outcome"]]
+        assert body["StatusCode"] == expected, (case["outcome"], body)
