@@ -82,6 +82,14 @@ def test_dashboard_advance_completes_an_order(server):
             assert r.status_code == 422, r.text
             page.locator('#journal .rule:text("eu-blocked/eu-buyers")').wait_for()
 
+        # fail the toy order's sibling with a message typed into the page
+        http.post("/toy/orders", json={"item": "kite"}, headers=TOY_AUTH)
+        page.locator('[data-order="toy/T2"]').wait_for()
+        page.fill("#fail-message", "Out of kites")
+        page.locator('[data-order="toy/T2"] button.force-fail').click()
+        page.locator('[data-order="toy/T2"] [data-status="failed"]').wait_for()
+        assert http.get("/toy/orders/T2", headers=TOY_AUTH).json()["message"] == "Out of kites"
+
         page.locator(f'[data-order="{hl_line}"] a').click()  # its transition history
         page.locator("tr.history:not([hidden])").first.wait_for()
         page.locator("#journal .rule").first.wait_for()  # journal rows rendered

@@ -126,7 +126,7 @@ function toggle(event, order) {
 
 async function force(order, action) {
   const body = { action };
-  if (action === "fail") body.message = "Forced failure (dashboard)";
+  if (action === "fail") body.message = $("#fail-message").value || null;
   await act(`forced ${action} on ${order.id}`,
             () => api("POST", `/orders/${order.vendor}/${encodeURIComponent(order.id)}/force`, body));
 }
