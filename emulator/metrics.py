@@ -25,12 +25,20 @@ class Metrics:
             "emulator_injected_faults", "Responses affected by a scenario rule, by rule",
             ["rule"], registry=self.registry)
         self.registry.register(_StateCollector(runtime))
+        # labels() validates and looks the child up under a lock on every call; the label
+        # sets are few (operation × status), so the children are kept here after first use.
+        self._children: dict[tuple, tuple] = {}
 
     def observe(self, vendor: str | None, operation: str | None, status: int,
                 seconds: float, rules: list[str]) -> None:
-        vendor, operation = vendor or "none", operation or "none"
-        self.requests.labels(vendor, operation, str(status)).inc()
-        self.latency.labels(vendor, operation).observe(seconds)
+        key = (vendor, operation, status)
+        children = self._children.get(key)
+        if children is None:
+            v, o = vendor or "none", operation or "none"
+            children = self._children[key] = (self.requests.labels(v, o, str(status)),
+                                              self.latency.labels(v, o))
+        children[0].inc()
+        children[1].observe(seconds)
         for rule in rules:
             self.faults.labels(rule).inc()
 
