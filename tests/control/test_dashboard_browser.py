@@ -95,6 +95,17 @@ def test_dashboard_advance_completes_an_order(server):
         page.locator("#journal .rule").first.wait_for()  # journal rows rendered
         assert "/toy/orders" in page.locator("#journal").inner_text()
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+        # save the world as a snapshot, then open a fresh sandbox from it
+        page.fill("#snapshot-name", "three-orders")
+        page.click("#save-snapshot")
+        page.locator('#snapshot option[value="three-orders"]').wait_for(state="attached")
+        page.select_option("#snapshot", "three-orders")
+        page.click("#new-sandbox")
+        page.wait_for_function("document.querySelector('#status').textContent == 'new sandbox'")
+        new_id = page.locator("#sandbox").input_value()
+        assert new_id != "default"
+        page.locator('[data-order="toy/T2"] [data-status="failed"]').wait_for()
         browser.close()
 
     # what the page showed is what the API holds
@@ -103,6 +114,8 @@ def test_dashboard_advance_completes_an_order(server):
     assert detail["status"] == "COMPLETED"
     assert detail["transitions"][-1]["reason"] == "admin force complete"
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+    copied = http.get("/__admin/orders", headers={**ADMIN, "X-Emulator-Sandbox": new_id}).json()
+    assert copied["count"] == 3
 
 
 def test_dashboard_files_are_served(toy):

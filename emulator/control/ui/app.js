@@ -67,6 +67,20 @@ async function loadSandboxes() {
     el("option", { value: s.id, ...(s.id === state.sandbox ? { selected: "" } : {}) }, s.id)));
 }
 
+async function loadSnapshots() {
+  const { snapshots } = await api("GET", "/snapshots");
+  const select = $("#snapshot");
+  const chosen = select.value;
+  select.replaceChildren(el("option", { value: "" }, "—"), ...snapshots.map((s) =>
+    el("option", { value: s.name, ...(s.name === chosen ? { selected: "" } : {}) },
+       `${s.name} (${s.rows} rows)`)));
+}
+
+function selectSandbox(id) {
+  state.sandbox = id;
+  localStorage.setItem("emulator.sandbox", id);
+}
+
 async function loadClock() {
   const clock = await api("GET", "/clock");
   $("#clock-now").textContent = clock.now;
@@ -185,7 +199,8 @@ async function loadCoverage() {
 async function refresh() {
   try {
     await loadSandboxes();
-    await Promise.all([loadClock(), loadOrders(), loadJournal(), loadScenarios(), loadCoverage()]);
+    await Promise.all([loadClock(), loadOrders(), loadJournal(), loadScenarios(), loadCoverage(),
+                       loadSnapshots()]);
     document.body.dataset.loaded = String(Date.now());
   } catch (error) {
     say(error.message, true);
@@ -212,9 +227,20 @@ $("#resume").addEventListener("click", () => act("clock running", () => api("POS
 $("#reset").addEventListener("click", () => act(`sandbox ${state.sandbox} reset`,
   () => api("POST", "/reset")));
 $("#sandbox").addEventListener("change", (e) => {
-  state.sandbox = e.target.value;
-  localStorage.setItem("emulator.sandbox", state.sandbox);
+  selectSandbox(e.target.value);
   refresh();
+});
+$("#new-sandbox").addEventListener("click", () => act("new sandbox", async () => {
+  const from = $("#snapshot").value;
+  const created = await api("POST", "/sandboxes", from ? { from } : {});
+  selectSandbox(created.id);
+}));
+$("#save-snapshot").addEventListener("click", () => act("snapshot saved", () => api(
+  "POST", "/snapshots", { name: $("#snapshot-name").value.trim(), overwrite: true })));
+$("#restore").addEventListener("click", () => {
+  const name = $("#snapshot").value;
+  if (!name) { say("choose a snapshot to restore", true); return; }
+  act(`restored ${name}`, () => api("POST", `/snapshots/${encodeURIComponent(name)}/restore`));
 });
 
 refresh();
