@@ -250,12 +250,12 @@ class ScenarioEngine:
                     response = _connection_fault(payload)
                     _mark(ctx, label, [f"after_commit fault {payload}"])
                 break
+        if isinstance(response, (transport.ConnectionReset, transport.EmptyResponse)):
+            return response  # no HTTP answer at all: nothing left to override or distort
         for label, kind, payload in plan.after:
             if kind == "override":
                 response = responses.apply_override(response, payload)
                 _mark(ctx, label, ["override"])
-        if isinstance(response, (transport.ConnectionReset, transport.EmptyResponse)):
-            return response
         for label, kind, fault in plan.after:
             if kind != "body":
                 continue

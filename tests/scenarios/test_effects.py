@@ -267,3 +267,12 @@ def test_rate_limit_memory_is_bounded(make_acme, clock_for, monkeypatch):
     assert len(windows) <= 5
     # the newest token's window is kept: its second call is refused
     assert c.get("/acme/ping", headers={"Authorization": "Bearer t11"}).status_code == 429
+
+
+def test_a_connection_fault_wins_over_an_override(make_acme):
+    c = one(make_acme, "gone", rule(ACME, fault="connection_reset",
+                                    override={"status": 200, "body": {"never": "sent"}}))
+    with pytest.raises(ConnectionResetError):
+        c.get("/acme/ping")
+    entry = c.get("/__admin/requests").json()["requests"][0]
+    assert entry["status"] == 0 and entry["effects"] == ["gone/r1: fault connection_reset"]
