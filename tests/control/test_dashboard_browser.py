@@ -42,7 +42,9 @@ def test_dashboard_advance_completes_an_order(server):
                      headers=TOY_AUTH).status_code == 201
     r = http.post("/__admin/fixtures", headers=ADMIN, json={"hlconnect": {"orders": [
         {"order_number": 7001, "order_line_id": 1, "asset_id": 1000003,
-         "customer": "Ada Lovelace"}]}})
+         "customer": "Ada Lovelace"},
+        {"order_number": 7002, "order_line_id": 1, "asset_id": 1000001,
+         "customer": "Grace Hopper", "progression": {"kind": "after_seconds", "seconds": 60}}]}})
     assert r.status_code == 200, r.text
     hl_line = "hlconnect/production-1-7001-1"
 
@@ -58,10 +60,14 @@ def test_dashboard_advance_completes_an_order(server):
         toy_status.wait_for()
         assert toy_status.get_attribute("data-status") == "processing"
         assert page.locator("#clock-now").inner_text() == "2026-01-01T00:00:00Z"
-        assert "next event: 2026-01-01T00:01:00Z (toy)" in page.locator("#clock-next").inner_text()
+        assert "next event: 2026-01-01T00:01:00Z" in page.locator("#clock-next").inner_text()
 
+        timed_line = '[data-order="hlconnect/production-1-7002-1"]'
+        assert page.locator(f"{timed_line} .order-status .badge").get_attribute(
+            "data-status") == "PROCESSING"
         page.click("#advance-60")
         page.locator('[data-order="toy/T1"] [data-status="completed"]').wait_for()
+        page.locator(f'{timed_line} [data-status="COMPLETED"]').wait_for()  # a real vendor too
         assert page.locator("#clock-now").inner_text() == "2026-01-01T00:01:00Z"
 
         hl_status = page.locator(f'[data-order="{hl_line}"] .order-status .badge')
@@ -102,9 +108,8 @@ def test_dashboard_advance_completes_an_order(server):
         page.locator('#snapshot option[value="three-orders"]').wait_for(state="attached")
         page.select_option("#snapshot", "three-orders")
         page.click("#new-sandbox")
-        page.wait_for_function("document.querySelector('#status').textContent == 'new sandbox'")
+        page.wait_for_function("document.querySelector('#sandbox').value.startsWith('sbx-')")
         new_id = page.locator("#sandbox").input_value()
-        assert new_id != "default"
         page.locator('[data-order="toy/T2"] [data-status="failed"]').wait_for()
         browser.close()
 
@@ -115,7 +120,7 @@ def test_dashboard_advance_completes_an_order(server):
     assert detail["transitions"][-1]["reason"] == "admin force complete"
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
     copied = http.get("/__admin/orders", headers={**ADMIN, "X-Emulator-Sandbox": new_id}).json()
-    assert copied["count"] == 3
+    assert copied["count"] == 4
 
 
 def test_dashboard_files_are_served(toy):
