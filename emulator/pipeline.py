@@ -18,7 +18,7 @@ import uuid
 
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
-from emulator.errors import BadRequest, PayloadTooLarge, ServerError
+from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError
 from emulator.http import CapturedResponse, RequestFacts
 from emulator.journal import JournalEntry, redact_headers, redact_mapping, redact
 from emulator.runtime import Runtime
@@ -78,8 +78,8 @@ class EmulatorPipeline:
             response = denied
         elif not known:
             ctx.extra["unknown_sandbox"] = True  # not journaled: no journal grows for it
-            response = CapturedResponse.json(404, {"detail": f"unknown sandbox {sandbox!r}: "
-                                                   "create it with POST /__admin/sandboxes"})
+            response = rt.render_error(NotFound(f"unknown sandbox {sandbox!r}: create it with "
+                                                "POST /__admin/sandboxes"), path)
         elif not _SAFE_ID.match(sandbox):
             response = rt.render_error(BadRequest("X-Emulator-Sandbox must be 1-128 characters "
                                                   "of letters, digits, '.', '_', ':' or '-'"), path)
@@ -90,7 +90,7 @@ class EmulatorPipeline:
             response = await rt.scenarios.before(ctx, facts)
 
         if response is None:
-            response = await self._call_app(scope, body, path, ctx)
+            response = await self._call_app(scope, receive, body, path, ctx)
             if not path.startswith(ADMIN_PREFIX):
                 response = await rt.scenarios.after(ctx, facts, response)
 
@@ -102,15 +102,18 @@ class EmulatorPipeline:
         finally:
             self._journal(ctx, facts, response, started)
 
-    async def _call_app(self, scope, body: bytes, path: str, ctx: RequestContext) -> CapturedResponse:
+    async def _call_app(self, scope, receive, body: bytes, path: str,
+                        ctx: RequestContext) -> CapturedResponse:
         sent_body = False
 
         async def replay():
+            # The body was already read: hand it over once, then pass on the real channel so
+            # the app only sees `http.disconnect` when the client really went away.
             nonlocal sent_body
             if not sent_body:
                 sent_body = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return {"type": "http.disconnect"}
+            return await receive()
 
         captured = CapturedResponse(500)
         chunks: list[bytes] = []

@@ -76,10 +76,14 @@ def test_vendor_state_travels_with_snapshots_and_stays_in_its_sandbox(client):
     assert r.json()["ok"] is True, r.json()["message"]
 
 
-def test_unknown_sandbox_on_a_vendor_path_is_plain_json_404(client):
+def test_unknown_sandbox_on_a_vendor_path_is_the_vendors_404(client):
     r = client.get("/assets/list", headers={**HL, **sb("nobody")})
     assert r.status_code == 404
-    assert r.json() == {"detail": "unknown sandbox 'nobody': create it with POST /__admin/sandboxes"}
+    assert r.json() == {"name": "Not Found", "status": 404, "code": 404, "message":
+                        "unknown sandbox 'nobody': create it with POST /__admin/sandboxes"}
+    r = client.get("/api/v3/products/p/purchases", headers=sb("nobody"))
+    assert r.status_code == 404
+    assert r.json() == {"message": "unknown sandbox 'nobody': create it with POST /__admin/sandboxes"}
 
 
 @pytest.fixture

@@ -61,11 +61,14 @@ def test_state_is_isolated_per_sandbox(toy):
                     headers=sb(b)).json()["ok"]
 
 
-def test_unknown_sandbox_is_plain_json_404_everywhere(toy):
+def test_unknown_sandbox_is_404_everywhere(toy):
     r = toy.get("/toy/orders/T1", headers={**TOY_AUTH, **sb("ghost")})
     assert r.status_code == 404
+    # in the owning vendor's envelope (the toy vendor's is {"toy_error": ...})
+    assert r.json() == {"toy_error": "unknown sandbox 'ghost': create it with POST /__admin/sandboxes"}
+    r = toy.get("/__admin/clock", headers=sb("ghost"))
+    assert r.status_code == 404
     assert r.json() == {"detail": "unknown sandbox 'ghost': create it with POST /__admin/sandboxes"}
-    assert toy.get("/__admin/clock", headers=sb("ghost")).status_code == 404
     assert toy.app.state.runtime.journal.count("ghost") == 0
 
 

@@ -37,3 +37,16 @@ def test_body_over_limit_is_413(make_client):
 def test_invalid_sandbox_header_is_400(client):
     r = client.get("/__admin/health", headers={"X-Emulator-Sandbox": "../../etc"})
     assert r.status_code == 400
+
+
+def test_streamed_responses_reach_the_client_whole(client, tmp_path):
+    """The pipeline replays the body once, then forwards the real receive channel: a
+    FileResponse (which listens for disconnects) must not see a fake one and cut its body."""
+    from starlette.responses import FileResponse
+
+    payload = tmp_path / "file.bin"
+    payload.write_bytes(b"0123456789" * 10_000)
+    client.app.add_api_route("/__admin/test-file", lambda: FileResponse(payload))
+    r = client.get("/__admin/test-file")
+    assert r.status_code == 200
+    assert r.content == payload.read_bytes()
