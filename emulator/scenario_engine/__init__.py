@@ -7,6 +7,7 @@
     engine.py    the `before`/`after` hooks: selection, counting, effects
     responses.py vendor error bodies, gateway pages, overrides; transport.py: faults
     state.py     per-sandbox hit counters, rate-limit windows and RNGs
+    selection.py which scenarios are active per sandbox (in the database, shared)
 """
 
 from emulator.scenario_engine.hooks import NoScenarios, ScenarioHooks

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -22,6 +23,7 @@ from emulator.scenario_engine import responses, transport
 from emulator.scenario_engine.library import ScenarioLibrary
 from emulator.scenario_engine.matching import CompiledRule, CompiledScenario, RequestView, ip_in
 from emulator.scenario_engine.schema import Effects, Latency, Status
+from emulator.scenario_engine.selection import SelectionStore
 from emulator.scenario_engine.state import InMemoryState, ScenarioState, derive_seed
 
 log = logging.getLogger("emulator.scenarios")
@@ -46,39 +48,65 @@ class ScenarioEngine:
         self.startup = list(dict.fromkeys(startup))
         self.state: ScenarioState = state or InMemoryState()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests may record delays
-        self._active: dict[str, list[str]] = {}
-        self._bound: dict[str, dict[str, list[str]]] = {}  # sandbox → token → names
+        self.selection = SelectionStore(runtime.db)
+        self.sync_interval = 1.0  # seconds between checks for other processes' activations
+        self._synced = time.monotonic()
+        # per sandbox: (version, active names, token → names); replaced whole, never mutated,
+        # so a request reading it while the admin API writes sees one version or the other
+        self._selections: dict[str, tuple[int, list[str], dict[str, list[str]]]] = {}
         self._compiled: dict[str, tuple] = {}  # sandbox → ((library generation, names), list)
 
-    # -- activation (admin API) ----------------------------------------------------------
+    # -- activation (admin API; stored in the database, see selection.py) ----------------
+    def _selection(self, sandbox: str) -> tuple[int, list[str], dict[str, list[str]]]:
+        found = self._selections.get(sandbox)
+        if found is None:
+            loaded = self.selection.load(sandbox)
+            found = (loaded[2], loaded[0], loaded[1]) if loaded else (0, list(self.startup), {})
+            self._selections[sandbox] = found
+        return found
+
     def active(self, sandbox: str) -> list[str]:
-        names = self._active.get(sandbox)
-        if names is None:
-            names = self._active[sandbox] = list(self.startup)
-        return names
+        return self._selection(sandbox)[1]
 
     def bound(self, sandbox: str) -> dict[str, list[str]]:
-        return self._bound.setdefault(sandbox, {})
+        return self._selection(sandbox)[2]
+
+    def _store(self, sandbox: str, active: list[str], bound: dict[str, list[str]]) -> None:
+        version = self.selection.save(sandbox, active, bound)
+        self._selections[sandbox] = (version, active, bound)
 
     def activate(self, sandbox: str, name: str, token: str | None = None) -> None:
-        target = self.bound(sandbox).setdefault(token, []) if token else self.active(sandbox)
+        self.sync(force=True)
+        _, active, bound = self._selection(sandbox)
+        active, bound = list(active), {t: list(n) for t, n in bound.items()}
+        target = bound.setdefault(token, []) if token else active
         if name not in target:
             target.append(name)
+        self._store(sandbox, active, bound)
 
     def deactivate(self, sandbox: str, name: str, token: str | None = None) -> bool:
-        if token:
-            names = self.bound(sandbox).get(token, [])
-            found = name in names
-            if found:
-                names.remove(name)
-            if not names:
-                self.bound(sandbox).pop(token, None)
-            return found
-        names = self.active(sandbox)
-        if name in names:
-            names.remove(name)
-            return True
-        return False
+        self.sync(force=True)
+        _, active, bound = self._selection(sandbox)
+        active, bound = list(active), {t: list(n) for t, n in bound.items()}
+        target = bound.get(token, []) if token else active
+        found = name in target
+        if found:
+            target.remove(name)
+            if token and not target:
+                bound.pop(token, None)
+            self._store(sandbox, active, bound)
+        return found
+
+    def sync(self, force: bool = False) -> None:
+        """Pick up activations made by other processes sharing the database."""
+        now = time.monotonic()
+        if not force and (now - self._synced < self.sync_interval or not self._selections):
+            return
+        self._synced = now
+        versions = self.selection.versions()
+        for sandbox, (version, _, _) in list(self._selections.items()):
+            if versions.get(sandbox, 0) != version:
+                self._selections.pop(sandbox, None)  # re-read on next use
 
     def reset(self, sandbox: str, name: str | None = None) -> None:
         """Forget hit counts, rate-limit windows and RNG positions: a run can be repeated."""
@@ -87,14 +115,15 @@ class ScenarioEngine:
     def reset_sandbox(self, sandbox: str) -> None:
         """Back to the start-up selection with fresh counters (the control plane calls this
         when a sandbox is reset or deleted)."""
-        self._active.pop(sandbox, None)
-        self._bound.pop(sandbox, None)
+        self.selection.delete(sandbox)
+        self._selections.pop(sandbox, None)
         self.state.reset(sandbox)
 
     # -- the pipeline hooks ---------------------------------------------------------------
     async def before(self, ctx: RequestContext, facts: RequestFacts) -> CapturedResponse | None:
         self.library.maybe_refresh()
-        if HEADER not in facts.headers and not self._bound.get(ctx.sandbox):
+        self.sync()
+        if HEADER not in facts.headers and not self.bound(ctx.sandbox):
             selected = self._active_compiled(ctx.sandbox)  # the common case, cached
             if not selected:
                 return None
@@ -141,7 +170,7 @@ class ScenarioEngine:
                 return self.runtime.render_error(BadRequest(
                     f"X-Emulator-Scenario names unknown scenario(s): {', '.join(unknown)} "
                     f"(known: {known})"), facts.path)
-        bound = self._bound.get(sandbox)
+        bound = self.bound(sandbox)
         if bound and view.token in bound:
             names.extend(bound[view.token])
         names.extend(self.active(sandbox))

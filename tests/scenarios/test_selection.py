@@ -199,3 +199,45 @@ def test_new_file_appears_without_restart(make_acme, scenario_dir):
     c = make_acme()
     write_scenario(scenario_dir, "fresh", DOWN)
     assert c.get("/acme/ping", headers={"X-Emulator-Scenario": "fresh"}).status_code == 503
+
+
+# -- several processes on one database (docker-compose's `shared` profile) ---------------------
+def test_activations_hold_across_processes_sharing_the_database(make_acme):
+    a = make_acme(scenarios={"down": DOWN})
+    b = make_acme()  # a second emulator on the same database file: another replica
+    for c in (a, b):
+        c.app.state.runtime.scenarios.sync_interval = 0  # check on every request (tests)
+    assert b.get("/acme/ping").status_code == 200
+    assert a.post("/__admin/scenarios/down/activate").status_code == 200
+    assert b.get("/acme/ping").status_code == 503
+    assert b.get("/__admin/scenarios").json()["active"] == ["happy", "down"]
+    b.post("/__admin/scenarios/down/deactivate")
+    b.post("/__admin/scenarios/down/activate", json={"token": "ci-7"})
+    assert a.get("/acme/ping").status_code == 200
+    assert a.get("/acme/ping", headers={"Authorization": "Bearer ci-7"}).status_code == 503
+    a.post("/__admin/reset")
+    assert b.get("/acme/ping", headers={"Authorization": "Bearer ci-7"}).status_code == 200
+
+
+def test_other_processes_are_checked_at_most_once_a_second(make_acme):
+    a = make_acme(scenarios={"down": DOWN})
+    b = make_acme()
+    assert b.get("/acme/ping").status_code == 200  # b has read the selection
+    a.post("/__admin/scenarios/down/activate")
+    assert b.get("/acme/ping").status_code == 200  # still b's cached selection
+    b.app.state.runtime.scenarios._synced -= 1.0  # a second later
+    assert b.get("/acme/ping").status_code == 503
+
+
+def test_activations_shared_on_postgresql(make_acme):
+    from tests.support.postgres import throwaway_database
+
+    with throwaway_database() as url:
+        a = make_acme(scenarios={"down": DOWN}, database_url=url)
+        b = make_acme(database_url=url)
+        b.app.state.runtime.scenarios.sync_interval = 0
+        assert b.get("/acme/ping").status_code == 200
+        a.post("/__admin/scenarios/down/activate")
+        assert b.get("/acme/ping").status_code == 503
+        for c in (a, b):  # close the pools before the database is dropped
+            c.app.state.runtime.db.dispose()
