@@ -8,6 +8,7 @@ SQLAlchemy URL (PostgreSQL) is used as is.
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +18,19 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+log = logging.getLogger("emulator.db")
+# SQLite conditions outside the emulator's control (another process's lock, a full disk, a
+# read-only or vanished file): logged once per failure in plain words; the request gets its
+# vendor's 500 envelope (emulator/pipeline.py) and the next request tries again.
+_STORE_FAILURES = ("database is locked", "database or disk is full", "readonly database",
+                   "disk i/o error", "unable to open database file")
+# After these, a pooled connection may be stuck in the state it was opened in (pysqlite opens a
+# read-only file read-only for good): drop the pool so the next request reconnects.
+_RECONNECT = ("readonly database", "disk i/o error", "unable to open database file")
+
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = 30_000) -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -32,11 +43,11 @@ class Database:
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_engine(
                 url,
-                connect_args={"check_same_thread": False, "timeout": 30},
+                connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
                 pool_size=8,
                 max_overflow=24,
             )
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, busy_timeout_ms)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -63,7 +74,7 @@ class Database:
         self.engine.dispose()
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - driver hook
         # Let SQLAlchemy, not pysqlite, emit BEGIN so we can choose IMMEDIATE.
@@ -72,10 +83,21 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # pragma: no cover - driver hook
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:
+        message = str(context.original_exception).lower()
+        failure = next((f for f in _STORE_FAILURES if f in message), None)
+        if failure is None:
+            return  # constraint violations and the like are the vendors' business
+        log.error("state store unavailable (%s): %s", failure,
+                  engine.url.render_as_string(hide_password=True))
+        if failure in _RECONNECT:
+            context.is_disconnect = True  # SQLAlchemy invalidates the pool: fresh connections

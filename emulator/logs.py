@@ -31,7 +31,11 @@ class JsonFormatter(logging.Formatter):
         }
         payload.update(getattr(record, "fields", {}) or {})
         if record.exc_info:
-            payload["error"] = self.formatException(record.exc_info).splitlines()[-1]
+            # the exception's own first line: a traceback's last line is often a footer
+            # (SQLAlchemy's "Background on this error at: ..."), which says nothing
+            exc = record.exc_info[1]
+            first = (str(exc).splitlines() or [""])[0]
+            payload["error"] = f"{type(exc).__name__}: {first}"[:500]
         return orjson.dumps(payload, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 

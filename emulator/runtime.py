@@ -23,7 +23,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.started_at = time.time()
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, settings.sqlite_busy_timeout_ms)
         self.clocks = ClockRegistry(self.db, start=settings.clock_start)
         self.journal = Journal(settings.journal_size)
         self.geo = IpCountryTable(settings.ip_countries, settings.default_country)

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
         "sqlite:///./emulator.db",
         description="SQLAlchemy URL of the state store (SQLite file by default, WAL mode).",
     )
+    sqlite_busy_timeout_ms: int = Field(
+        30_000, ge=0, description="How long a SQLite write waits for another process's lock "
+        "before failing with the vendor's 500 (tests shorten it).",
+    )
     seed: int = Field(0, description="Seed for generated catalogues and scenario randomness.")
     scenarios: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Scenario names or YAML paths active at start."

@@ -52,7 +52,8 @@ class Served:
 
 
 def start(tmp: Path, *extra: str, env: dict[str, str] | None = None, db: Path | None = None,
-          name: str = "server", clock_start: str | None = "2026-01-01T00:00:00Z") -> Served:
+          name: str = "server", clock_start: str | None = "2026-01-01T00:00:00Z",
+          preexec_fn=None) -> Served:
     """Start a server on a free port and wait for health (readiness poll, not a sleep)."""
     db = db or tmp / "emulator.db"
     port = free_port()
@@ -65,7 +66,8 @@ def start(tmp: Path, *extra: str, env: dict[str, str] | None = None, db: Path | 
     args = [EXE, "serve", "--port", str(port), "--host", "127.0.0.1",
             "--database-url", f"sqlite:///{db}", *extra]
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen(args, cwd=tmp, env=child_env, stdout=log, stderr=log)
+        proc = subprocess.Popen(args, cwd=tmp, env=child_env, stdout=log, stderr=log,
+                                preexec_fn=preexec_fn)
     served = Served(proc, f"http://127.0.0.1:{port}", log_path, db, args)
     deadline = time.monotonic() + 30
     while True:  # readiness poll
@@ -78,6 +80,17 @@ def start(tmp: Path, *extra: str, env: dict[str, str] | None = None, db: Path | 
             served.kill()
             raise RuntimeError(f"server did not start:\n{served.log_text()[-3000:]}")
         time.sleep(0.05)
+
+
+def without_file_override() -> None:
+    """preexec_fn: the child, still root, loses CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so
+    file modes apply to it (a 0444 file is read-only to it, as to any non-root user)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, dropped from the bounding set
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
 def stop(served: Served) -> None:

@@ -1,0 +1,205 @@
+"""The state store fails under the emulator: a lock held by another process beyond the busy
+timeout, a full disk, a read-only database file. Each write answers the vendor's own 500
+envelope, the log says what happened in plain words, the process keeps running, and service
+resumes by itself once the condition clears.
+
+How each condition is made (honestly, on the real file system):
+- locked: a second SQLite connection holds `BEGIN EXCLUSIVE`; the server's busy timeout is
+  shortened to 300 ms with EMULATOR_SQLITE_BUSY_TIMEOUT_MS.
+- full disk: the database lives on a 16 MB tmpfs that the test fills with a file (needs root
+  to mount; the test says so and skips otherwise).
+- read-only: the database file is mode 0444 and the server runs without CAP_DAC_OVERRIDE, so
+  the kernel refuses it writes as it would any non-root user. (Changing the mode under a
+  running process changes nothing: its open descriptors stay writable, so the server is
+  started on the read-only file.)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reliability import server
+
+HL = {"Authorization": "Bearer hl-demo-token"}
+GMS = {"Authorization": "Bearer gms-demo-token"}
+GMS_URL = "/api/v3/products/00000000-0000-4000-a000-000000000001/purchases"
+BUYERS = ["76561198000000011", "76561198000000012", "76561198000000013", "76561198000000014"]
+
+
+class Writes:
+    """One write per vendor, each with fresh ids so a success is a 201/OK, not a conflict."""
+
+    def __init__(self, base: str) -> None:
+        self.c = httpx.Client(base_url=base, timeout=30)
+        self.n = 0
+
+    def hl(self) -> httpx.Response:
+        self.n += 1
+        return self.c.post("/sandbox/purchase/register", headers=HL, json={
+            "asset_id": 1000001, "order_number": 9000 + self.n, "order_line_id": 1,
+            "country_code": "US", "quantity": 1, "line_item_price": 4.99, "unit_price": 4.99,
+            "customer": "Ada"})
+
+    def gms(self) -> httpx.Response:
+        self.n += 1
+        r = self.c.post(GMS_URL, headers=GMS, json={"userId": BUYERS[self.n % len(BUYERS)]})
+        if r.status_code == 201:  # revoke it again, so the buyer can buy once more
+            self.c.put(f"{GMS_URL}/{r.json()['data']['id']}", headers=GMS, json={"revoked": True})
+        return r
+
+    def gvp(self) -> httpx.Response:  # a login stores a token row
+        return self.c.get("/AuthenticationService.svc/LoginUserPassword", params={
+            "userName": "rich", "password": "rich123", "deviceType": 1, "instanceId": 1,
+            "deviceId": "faults"})
+
+    def all(self) -> dict[str, httpx.Response]:
+        return {"hl": self.hl(), "gms": self.gms(), "gvp": self.gvp()}
+
+
+def assert_served(answers: dict[str, httpx.Response]) -> None:
+    assert answers["hl"].status_code == 201, answers["hl"].text
+    assert answers["gms"].status_code == 201, answers["gms"].text
+    assert answers["gvp"].status_code == 200 and answers["gvp"].json()["StatusCode"] == 0
+
+
+def assert_vendor_500s(answers: dict[str, httpx.Response]) -> None:
+    hl, gms, gvp = answers["hl"], answers["gms"], answers["gvp"]
+    assert hl.status_code == 500 and hl.json() == {
+        "name": "Internal Server Error", "message": "Internal server error", "code": 500,
+        "status": 500}, hl.text
+    assert gms.status_code == 500 and set(gms.json()) == {"message"}, gms.text
+    assert gvp.status_code == 500, gvp.text
+    body = gvp.json()
+    assert (body["StatusCode"], body["Severity"], body["Content"]) == (1, 3, None), body
+    for r in answers.values():
+        assert "Traceback" not in r.text and "sqlite" not in r.text.lower()
+
+
+def assert_logged(srv: server.Served, failure: str) -> None:
+    lines = [x for x in srv.logs() if x.get("logger") == "emulator.db"]
+    assert any(x["message"].startswith(f"state store unavailable ({failure})") for x in lines), \
+        srv.log_text()[-2000:]
+    assert "Exception in ASGI application" not in srv.log_text()  # nothing escaped the pipeline
+
+
+def _integrity(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_locked_database_answers_500_then_recovers(tmp_path):
+    srv = server.start(tmp_path, env={"EMULATOR_SQLITE_BUSY_TIMEOUT_MS": "300"})
+    try:
+        w = Writes(srv.base)
+        assert_served(w.all())
+        holder = sqlite3.connect(srv.db_path, isolation_level=None, timeout=5)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            assert_vendor_500s(w.all())
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert_logged(srv, "database is locked")
+        assert srv.proc.poll() is None
+        assert_served(w.all())
+    finally:
+        server.stop(srv)
+    _integrity(srv.db_path)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs to fill (needs root): {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        for chunk in (65536, 512):  # then the last few bytes too
+            try:
+                while True:
+                    f.write(b"\0" * chunk)
+            except OSError:
+                pass
+    return filler
+
+
+def test_full_disk_answers_500_then_recovers(tmp_path, small_disk):
+    srv = server.start(tmp_path, db=small_disk / "emulator.db")  # logs stay off the full disk
+    try:
+        w = Writes(srv.base)
+        assert_served(w.all())
+        filler = _fill(small_disk)
+        assert_vendor_500s(w.all())
+        assert_logged(srv, "database or disk is full")
+        assert srv.proc.poll() is None
+        filler.unlink()
+        assert_served(w.all())
+    finally:
+        server.stop(srv)
+    _integrity(srv.db_path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop CAP_DAC_OVERRIDE from a child")
+def test_read_only_database_file_answers_500_then_recovers(tmp_path):
+    first = server.start(tmp_path, name="first")
+    try:
+        assert_served(Writes(first.base).all())  # tables, rows and a sandbox exist
+    finally:
+        server.stop(first)
+    db = first.db_path
+    db.chmod(0o444)
+    # idle expiry off: its sweep (the first request's) would hit the read-only file outside
+    # the vendor's error handling; test_sandbox_sweep_during_a_store_failure covers that
+    srv = server.start(tmp_path, db=db, preexec_fn=server.without_file_override,
+                       env={"EMULATOR_SANDBOX_IDLE_SECONDS": "0"})
+    try:
+        w = Writes(srv.base)
+        w.n = 100
+        assert_vendor_500s(w.all())
+        assert_logged(srv, "readonly database")
+        assert srv.proc.poll() is None
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):  # SQLite copies the db's mode
+            if path.exists():
+                path.chmod(0o644)
+        assert_served(w.all())
+    finally:
+        server.stop(srv)
+    _integrity(db)
+
+
+@pytest.mark.xfail(strict=True, reason="control plane: ControlPlane.resolve() runs the idle sweep "
+                   "(a write) before the route, outside the pipeline's error handling; proposed "
+                   "fix in docs/reliability.md (catch and log in resolve)")
+def test_sandbox_sweep_during_a_store_failure(make_client):
+    client = make_client(sqlite_busy_timeout_ms=300, sandbox_idle_seconds=10)
+    control = client.app.state.runtime.control
+    now = [control.wall()]
+    control.wall = lambda: now[0]
+    assert client.get("/__admin/health").status_code == 200  # the first sweep
+    now[0] += 60  # the next request is due to sweep
+    holder = sqlite3.connect(client.app.state.runtime.db.url.removeprefix("sqlite:///"),
+                             isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        r = client.post("/sandbox/purchase/register", headers=HL, json={
+            "asset_id": 1000001, "order_number": 1, "order_line_id": 1, "country_code": "US",
+            "quantity": 1, "line_item_price": 4.99, "unit_price": 4.99, "customer": "Ada"})
+    finally:
+        holder.execute("ROLLBACK")
+    assert r.status_code in (201, 500) and set(r.json()) == {"name", "message", "code", "status"}
