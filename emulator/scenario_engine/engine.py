@@ -270,7 +270,7 @@ class ScenarioEngine:
         ctx = plan.view.ctx
         if committed:
             for label, kind, payload in plan.after:
-                if kind not in ("status", "fault") or not 200 <= response.status < 300:
+                if kind not in ("status", "fault") or not _succeeded(self.runtime, plan, response):
                     continue  # after_commit turns a success into an ambiguous failure only
                 if kind == "status":
                     response = self._status(plan.view, payload)
@@ -327,3 +327,12 @@ def _mark(ctx: RequestContext, label: str, notes: list[str]) -> None:
     if label not in ctx.rules:
         ctx.rules.append(label)
     ctx.effects.extend(f"{label}: {note}" for note in notes)
+
+
+def _succeeded(runtime, plan: Plan, response: CapturedResponse) -> bool:
+    """The vendor's own notion of success (GVP reports failures inside HTTP 200 envelopes)."""
+    op = plan.view.ctx.operation
+    vendor = runtime.vendors.get(op.vendor) if op is not None else None
+    if vendor is None:
+        return 200 <= response.status < 300
+    return vendor.succeeded(response.status, response.body)

@@ -92,6 +92,10 @@ class Vendor:
         exc.status, exc.name = 429, "Too Many Requests"
         return self.render_error(exc, path)
 
+    def succeeded(self, status: int, body: bytes) -> bool:
+        """Did the vendor accept the request? (after_commit distorts successes only.)"""
+        return 200 <= status < 300
+
     def buyer_country(self, query: dict[str, str], body: object) -> str | None:
         """The buyer's country from request fields (vendor-specific), if the request says."""
         return None

@@ -141,6 +141,18 @@ def test_ambiguous_register_on_gmodstore_and_gvp(with_scenarios):
         "ambiguous-register/gvp-create-502: after_commit status 502 gateway"]
 
 
+def test_ambiguous_register_leaves_gvp_exceptions_alone(with_scenarios):
+    """A refused CreatePurchase (HTTP 200 + StatusCode) was not committed: no fake 502."""
+    c = with_scenarios("ambiguous-register")
+    token = gvp_login(c)
+    r = c.get("/SubscriptionService.svc/CreatePurchase", params={
+        "token": token, "productId": 6001, "productType": "Movie", "pricingModelId": 301,
+        "paymentType": "Billing", "pin": "0000"})
+    assert r.status_code == 200
+    assert r.json()["StatusCode"] == 62  # UserPurchasePinValueNoMatch, as the vendor said
+    assert "x-emulator-rule" not in r.headers
+
+
 def test_fulfilment_fails_after_one_poll(with_scenarios):
     c = with_scenarios("fulfilment-fails")
     assert hl_buy(c).status_code == 201

@@ -6,6 +6,8 @@ accounts.py / purchase.py / manage.py, their shared state rules in service.py.
 
 from __future__ import annotations
 
+import orjson
+
 import re
 from pathlib import Path
 
@@ -103,6 +105,15 @@ class Gvp(Vendor):
 
     def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
         return self.render_error(GvpException("UserCantAcquire", message), path)
+
+    def succeeded(self, status: int, body: bytes) -> bool:
+        """A GVP exception is HTTP 200 too: success is StatusCode 0 in the envelope."""
+        if not 200 <= status < 300:
+            return False
+        try:
+            return orjson.loads(body).get("StatusCode", 0) == 0
+        except (orjson.JSONDecodeError, AttributeError):
+            return True  # not an envelope (e.g. the payment page): the status decides
 
     def rate_limited(self, message: str, headers: dict[str, str], path: str) -> Response:
         return self.render_error(RateLimited(message, headers=headers), path)
