@@ -95,11 +95,24 @@ def _install_error_rendering(app: FastAPI, runtime: Runtime) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 405:
+            # RFC 9110 requires Allow on a 405; Starlette names only the first route matching
+            # the path, so collect every route's methods (GET and POST may be separate routes)
             return render(MethodNotAllowed(
-                f"method {request.method} is not allowed on {request.url.path}"), request)
+                f"method {request.method} is not allowed on {request.url.path}",
+                headers=_allow(request, exc)), request)
         if exc.status_code == 404:
             return render(NotFound(f"no such endpoint: {request.method} {request.url.path}"),
                           request)
         error = DomainError(str(exc.detail))
         error.status = exc.status_code
         return render(error, request)
+
+
+def _allow(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
+    from starlette.routing import Match
+
+    # ask the router, method by method (routes may be nested in included routers)
+    methods = [m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+               if any(route.matches({**request.scope, "method": m})[0] == Match.FULL
+                      for route in request.app.router.routes)]
+    return {"Allow": ", ".join(methods)} if methods else dict(exc.headers or {})
