@@ -3,17 +3,31 @@
 Every time-based rule (progression, token and URL expiry, rate-limit windows) reads a `Clock`
 so tests and users can freeze and fast-forward time instead of sleeping. A clock is either
 running (wall time plus an offset) or frozen at an instant; advancing moves either kind forward.
-Each sandbox has its own clock; the registry persists their state so a restart keeps it.
+
+Each sandbox has its own clock, kept in the database (`clock_state`) so a restart keeps it and
+several emulator processes sharing the database agree on it. A process caches each clock and
+checks its row's version once per request (one primary-key read); changes are read-modify-write
+transactions on the row, so two replicas advancing at once both count.
 """
 
 from __future__ import annotations
 
+import contextvars
+import secrets
 import threading
 import time
 from datetime import UTC, datetime
 from typing import Callable
 
+from sqlalchemy import BigInteger, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
+
+State = tuple[float, float | None]  # (offset, frozen_at)
+# Sandboxes whose clock was already checked in the current request (set by the pipeline):
+# within one request a second check could only observe a change that raced the request.
+checked_in_request: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "clock_checked", default=None)
 
 
 class ClockState(SQLModel, table=True):
@@ -22,6 +36,9 @@ class ClockState(SQLModel, table=True):
     sandbox: str = Field(primary_key=True, max_length=64)
     offset: float = 0.0
     frozen_at: float | None = None
+    # opaque and random (not a counter): a row deleted and re-created never repeats a version
+    # another process still caches
+    version: int = Field(default=0, sa_type=BigInteger)
 
 
 class Clock:
@@ -33,11 +50,14 @@ class Clock:
         frozen_at: float | None = None,
         wall: Callable[[], float] = time.time,
         on_change: Callable[["Clock"], None] | None = None,
+        store: Callable | None = None,
     ) -> None:
         self._offset = offset
         self._frozen_at = frozen_at
         self._wall = wall
         self._on_change = on_change
+        self._store = store  # set by ClockRegistry: changes go through the database
+        self.version = 0
         self._lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------
@@ -71,78 +91,109 @@ class Clock:
 
     # -- changing ------------------------------------------------------------------------
     def freeze(self, at: float | None = None) -> None:
-        with self._lock:
-            self._frozen_at = self.time() if at is None else float(at)
-        self._changed()
+        def change(offset: float, frozen: float | None, wall: float) -> State:
+            now = frozen if frozen is not None else wall + offset
+            return offset, (now if at is None else float(at))
+        self._apply(change)
 
     def resume(self) -> None:
         """Run again from the current virtual instant (time does not jump back)."""
-        with self._lock:
-            if self._frozen_at is not None:
-                self._offset = self._frozen_at - self._wall()
-                self._frozen_at = None
-        self._changed()
+        def change(offset: float, frozen: float | None, wall: float) -> State:
+            return (frozen - wall, None) if frozen is not None else (offset, None)
+        self._apply(change)
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("a clock only moves forward")
-        with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at += seconds
-            else:
-                self._offset += seconds
-        self._changed()
+
+        def change(offset: float, frozen: float | None, wall: float) -> State:
+            return (offset, frozen + seconds) if frozen is not None else (offset + seconds, None)
+        self._apply(change)
 
     def set(self, offset: float, frozen_at: float | None) -> None:
-        with self._lock:
-            self._offset, self._frozen_at = offset, frozen_at
-        self._changed()
+        self._apply(lambda _o, _f, _w: (offset, frozen_at))
 
-    def _changed(self) -> None:
+    def _apply(self, change: Callable[[float, float | None, float], State]) -> None:
+        if self._store is not None:  # the stored state is the truth: change it there
+            self._offset, self._frozen_at, self.version = self._store(change, self._wall)
+            return
+        with self._lock:
+            self._offset, self._frozen_at = change(self._offset, self._frozen_at, self._wall())
         if self._on_change is not None:
             self._on_change(self)
 
+    def _load(self, offset: float, frozen_at: float | None, version: int) -> None:
+        self._offset, self._frozen_at, self.version = offset, frozen_at, version
+
 
 class ClockRegistry:
-    """One clock per sandbox, loaded lazily from and written through to the database."""
+    """One clock per sandbox: cached, checked against the database once per request."""
 
     def __init__(self, db, start: datetime | None = None) -> None:
         self._db = db
         self._start = start.timestamp() if start is not None else None
         self._clocks: dict[str, Clock] = {}
         self._lock = threading.Lock()
+        self._table = ClockState.__table__
 
     def get(self, sandbox: str) -> Clock:
         clock = self._clocks.get(sandbox)
         if clock is None:
             with self._lock:
-                clock = self._clocks.get(sandbox) or self._load(sandbox)
-                self._clocks[sandbox] = clock
+                clock = self._clocks.get(sandbox)
+                if clock is None:
+                    clock = self._clocks[sandbox] = Clock(0.0, self._start,
+                                                          store=self._storer(sandbox))
+                    clock.version = -1  # never matches: the first use reads the row
+        checked = checked_in_request.get()
+        if checked is None or sandbox not in checked:
+            self._refresh(sandbox, clock)
+            if checked is not None:
+                checked.add(sandbox)
         return clock
+
+    def _refresh(self, sandbox: str, clock: Clock) -> None:
+        t = self._table
+        with self._db.engine.connect() as conn:
+            row = conn.execute(select(t.c.offset, t.c.frozen_at, t.c.version)
+                               .where(t.c.sandbox == sandbox)).first()
+        if row is None:
+            if clock.version != 0:  # never set, or forgotten (perhaps by another process)
+                clock._load(0.0, self._start, 0)
+        elif row[2] != clock.version:
+            clock._load(row[0], row[1], row[2])
 
     def forget(self, sandbox: str) -> None:
         """Drop a sandbox's clock (reset/delete): the next read starts from the default."""
-        with self._lock:
-            self._clocks.pop(sandbox, None)
         with self._db.write_session() as session:
             row = session.get(ClockState, sandbox)
             if row is not None:
                 session.delete(row)
             session.commit()
+        with self._lock:
+            clock = self._clocks.get(sandbox)
+        if clock is not None:
+            clock._load(0.0, self._start, 0)
 
-    def _load(self, sandbox: str) -> Clock:
-        with self._db.read_session() as session:
-            row = session.get(ClockState, sandbox)
-        if row is not None:
-            return Clock(row.offset, row.frozen_at, on_change=self._saver(sandbox))
-        return Clock(0.0, self._start, on_change=self._saver(sandbox))
+    def _storer(self, sandbox: str):
+        def store(change, wall: Callable[[], float]) -> tuple[float, float | None, int]:
+            for attempt in range(2):  # two processes inserting the first row at once: retry
+                try:
+                    return self._store(sandbox, change, wall)
+                except IntegrityError:
+                    if attempt:
+                        raise
+            raise AssertionError("unreachable")
+        return store
 
-    def _saver(self, sandbox: str) -> Callable[[Clock], None]:
-        def save(clock: Clock) -> None:
-            with self._db.write_session() as session:
-                row = session.get(ClockState, sandbox) or ClockState(sandbox=sandbox)
-                row.offset, row.frozen_at = clock.offset, clock.frozen_at
-                session.add(row)
-                session.commit()
-
-        return save
+    def _store(self, sandbox: str, change, wall) -> tuple[float, float | None, int]:
+        with self._db.write_session() as session:
+            # row lock on PostgreSQL (SQLite's write transaction already excludes others)
+            row = session.get(ClockState, sandbox, with_for_update=True)
+            if row is None:
+                row = ClockState(sandbox=sandbox, offset=0.0, frozen_at=self._start)
+            row.offset, row.frozen_at = change(row.offset, row.frozen_at, wall())
+            row.version = secrets.randbits(62) or 1
+            session.add(row)
+            session.commit()
+            return row.offset, row.frozen_at, row.version

@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 
+from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
 from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError
@@ -39,6 +40,13 @@ class EmulatorPipeline:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        checked = checked_in_request.set(set())  # each sandbox's clock checked once a request
+        try:
+            await self._handle(scope, receive, send)
+        finally:
+            checked_in_request.reset(checked)
+
+    async def _handle(self, scope, receive, send) -> None:
         rt = self.runtime
         started = time.perf_counter()
         method, path = scope["method"], scope["path"]
