@@ -19,7 +19,7 @@ import uuid
 from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
-from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError
+from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError, Unauthorized
 from emulator.http import CapturedResponse, RequestFacts
 from emulator.journal import JournalEntry, redact_headers, redact_mapping, redact
 from emulator.runtime import Runtime
@@ -94,6 +94,8 @@ class EmulatorPipeline:
         elif too_large:
             response = rt.render_error(PayloadTooLarge(
                 f"request body exceeds the limit of {rt.settings.max_body_bytes} bytes"), path)
+        elif sum(k.lower() == b"authorization" for k, _ in scope["headers"]) > 1:
+            response = rt.render_error(_doubled_authorization(), path)
         elif not path.startswith(ADMIN_PREFIX):
             response = await rt.scenarios.before(ctx, facts)
 
@@ -176,6 +178,14 @@ class EmulatorPipeline:
             rules=list(ctx.rules),
             effects=list(ctx.effects),
         ))
+
+
+def _doubled_authorization() -> Unauthorized:
+    # Servers disagree on which of several Authorization headers counts (first, last, joined):
+    # refuse the ambiguity rather than pick one. GVP reads it as a bad OAuth signature.
+    error = Unauthorized("send one Authorization header, not several")
+    error.gvp_exception = "InvalidSignatureException"
+    return error
 
 
 async def _read_body(receive, limit: int) -> tuple[bytes, bool]:
