@@ -24,7 +24,8 @@ from emulator.scenario_engine.library import ScenarioLibrary
 from emulator.scenario_engine.matching import CompiledRule, CompiledScenario, RequestView, ip_in
 from emulator.scenario_engine.schema import Effects, Latency, Status
 from emulator.scenario_engine.selection import SelectionStore
-from emulator.scenario_engine.state import InMemoryState, ScenarioState, derive_seed
+from emulator.scenario_engine.shared_state import DatabaseState
+from emulator.scenario_engine.state import ScenarioState, derive_seed
 
 log = logging.getLogger("emulator.scenarios")
 HEADER = "x-emulator-scenario"
@@ -46,7 +47,7 @@ class ScenarioEngine:
         self.runtime = runtime
         self.library = library
         self.startup = list(dict.fromkeys(startup))
-        self.state: ScenarioState = state or InMemoryState()
+        self.state: ScenarioState = state or DatabaseState(runtime.db)  # shared by replicas
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests may record delays
         self.selection = SelectionStore(runtime.db)
         self.sync_interval = 1.0  # seconds between checks for other processes' activations

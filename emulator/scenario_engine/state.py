@@ -1,8 +1,10 @@
 """Per-sandbox scenario state: hit counters, rate-limit windows and seeded RNGs.
 
-Behind a small interface (`ScenarioState`) so the counters can later live in the database for
-multi-replica deployments; today one process holds them in memory. Keys are plain strings
-(`<scenario>/<rule>`), so a hot-reloaded scenario keeps its counts for rules whose id is kept.
+Behind a small interface (`ScenarioState`). The emulator uses `DatabaseState`
+(emulator/scenario_engine/shared_state.py): several processes sharing one database count
+"every 5th call" and rate limits together. `InMemoryState` is kept for unit tests of the engine.
+Keys are plain strings (`<scenario>/<rule>`), so a hot-reloaded scenario keeps its counts for
+rules whose id is kept.
 """
 
 from __future__ import annotations

@@ -263,8 +263,13 @@ def test_rate_limit_memory_is_bounded(make_acme, clock_for, monkeypatch):
     clock_for(c).advance(60)  # those windows are over
     for n in range(4, 12):
         c.get("/acme/ping", headers={"Authorization": f"Bearer t{n}"})
-    windows = c.app.state.runtime.scenarios.state._windows["default"]
-    assert len(windows) <= 5
+    from sqlmodel import select
+
+    from emulator.scenario_engine.shared_state import ScenarioWindow
+
+    with c.app.state.runtime.db.read_session() as session:  # windows live in the database
+        windows = session.exec(select(ScenarioWindow).where(ScenarioWindow.sandbox == "default"))
+        assert len(windows.all()) <= 5
     # the newest token's window is kept: its second call is refused
     assert c.get("/acme/ping", headers={"Authorization": "Bearer t11"}).status_code == 429
 
