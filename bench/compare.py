@@ -53,7 +53,7 @@ def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
     db = ctx.workdir / "compare.db"
     seed.create_schema(db)
     seed.gms_purchases(db, gms_purchases)
-    server = ctx.track(systems.start_emulator(ctx.workdir, db))
+    server = ctx.emulator(db)
     server.wait_ready()
     client.hl_completed_order(server.port, INFO_ORDER)
 

@@ -7,7 +7,7 @@ import statistics
 import time
 import uuid
 
-from bench import client, seed, systems
+from bench import client, seed
 from bench.bodies import REGISTER_BODY, REGISTER_PATH
 from bench.measure import Context, measure, next_base
 from bench.paced import info_requests, run_paced
@@ -34,7 +34,7 @@ def cold_start(ctx: Context, report: Report, runs: int = 5) -> None:
     times = []
     for _ in range(runs):
         db = _fresh_db(ctx, "cold")
-        server = ctx.track(systems.start_emulator(ctx.workdir, db))
+        server = ctx.emulator(db)
         times.append(server.wait_ready(interval=0.002))
         server.stop()
         _drop(db)
@@ -46,7 +46,7 @@ def cold_start(ctx: Context, report: Report, runs: int = 5) -> None:
 def memory(ctx: Context, report: Report, requests: int = 100_000) -> None:
     """RSS after start, then after `requests` requests (half info, half new registers)."""
     db = _fresh_db(ctx, "memory")
-    server = ctx.track(systems.start_emulator(ctx.workdir, db))
+    server = ctx.emulator(db)
     server.wait_ready()
     time.sleep(0.5)  # let start-up allocations settle
     rss_start = server.rss_mb()
@@ -73,7 +73,7 @@ def scale(ctx: Context, report: Report, sizes: tuple[int, ...] = (1_000, 1_000_0
         db = _fresh_db(ctx, f"scale{size}")
         seed.create_schema(db)
         seeded = seed.hl_completed_orders(db, size)
-        server = ctx.track(systems.start_emulator(ctx.workdir, db))
+        server = ctx.emulator(db)
         server.wait_ready()
         paced = run_paced(server.port, info_requests(1, size, seed=size), rate=rate,
                           seconds=seconds)
@@ -102,7 +102,7 @@ def admin(ctx: Context, report: Report, orders: int = 10_000, cycles: int = 3) -
     db = _fresh_db(ctx, "admin")
     seed.create_schema(db)
     seed.hl_completed_orders(db, orders)
-    server = ctx.track(systems.start_emulator(ctx.workdir, db))
+    server = ctx.emulator(db)
     server.wait_ready()
     port = server.port
 
@@ -143,11 +143,10 @@ def admin(ctx: Context, report: Report, orders: int = 10_000, cycles: int = 3) -
     _drop(db)
 
 
-def rules(ctx: Context, report: Report, rounds: int = 2) -> None:
+def rules(ctx: Context, report: Report, rounds: int = 3) -> None:
     """Scenario 1 without and with ten active, never-matching rules, runs interleaved."""
-    plain = ctx.track(systems.start_emulator(ctx.workdir, _fresh_db(ctx, "plain")))
-    ruled = ctx.track(systems.start_emulator(ctx.workdir, _fresh_db(ctx, "rules"),
-                                             extra_args=["--scenario", str(TEN_RULES)]))
+    plain = ctx.emulator(_fresh_db(ctx, "plain"))
+    ruled = ctx.emulator(_fresh_db(ctx, "rules"), extra_args=["--scenario", str(TEN_RULES)])
     for server in (plain, ruled):
         server.wait_ready()
         client.hl_completed_order(server.port, 5001)

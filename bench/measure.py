@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import Row
-from bench.systems import Server
+from bench.systems import Server, start_emulator
 from bench.wrk import Load, WrkResult, run_wrk
 
 _bases = itertools.count(1)
@@ -24,10 +24,16 @@ class Context:
     load: Load
     workdir: Path
     servers: list[Server] = field(default_factory=list)  # everything to stop at the end
+    emulator_source: Path | None = None  # a patched copy of the package (--with-proposals)
 
     def track(self, server: Server) -> Server:
         self.servers.append(server)
         return server
+
+    def emulator(self, db: Path, extra_args: list[str] | None = None) -> Server:
+        """Start (and track) an emulator on `db`."""
+        return self.track(start_emulator(self.workdir, db, extra_args=extra_args,
+                                         source=self.emulator_source))
 
     def stop_all(self) -> None:
         for server in self.servers:

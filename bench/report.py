@@ -11,6 +11,10 @@ from pathlib import Path
 
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
+
+
+def markers(block: str = "results") -> tuple[str, str]:
+    return f"<!-- bench:{block}:start -->", f"<!-- bench:{block}:end -->"
 SYSTEMS = ("emulator", "wiremock", "prism")
 
 
@@ -60,8 +64,10 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def results_markdown(report: Report, chart_name: str | None = "benchmarks.png") -> str:
-    out = [START, "", "### Machine", ""]
+def results_markdown(report: Report, chart_name: str | None = "benchmarks.png",
+                     block: str = "results") -> str:
+    start, end = markers(block)
+    out = [start, "", "### Machine", ""]
     out += [f"- **{k}**: {v}" for k, v in report.machine.items()]
     load = report.load
     out += ["", f"Load for every system: wrk, {load.get('threads')} threads, "
@@ -90,21 +96,22 @@ def results_markdown(report: Report, chart_name: str | None = "benchmarks.png") 
         out += ["", "### Notes from this run", ""] + [f"- {n}" for n in report.notes]
     if chart_name:
         out += ["", f"![requests per second and p99 latency by scenario]({chart_name})"]
-    out += ["", END]
+    out += ["", end]
     return "\n".join(out)
 
 
-def write_markdown(doc: Path, report: Report, chart_name: str | None = "benchmarks.png") -> None:
-    block = results_markdown(report, chart_name)
+def write_markdown(doc: Path, report: Report, chart_name: str | None = "benchmarks.png",
+                   block: str = "results") -> None:
+    start, end = markers(block)
+    content = results_markdown(report, chart_name, block)
     text = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Benchmarks\n\nResults of `python bench/run.py`.\n\n## Latest results\n\n"
-        f"{START}\n{END}\n")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail
+        "# Benchmarks\n\nResults of `python bench/run.py`.\n")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = head + content + tail
     else:
-        text = text.rstrip("\n") + "\n\n## Latest results\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n## Results ({block})\n\n" + content + "\n"
     doc.write_text(text, encoding="utf-8")
 
 

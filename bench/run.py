@@ -9,7 +9,6 @@ docs/benchmarks.md plus docs/benchmarks.png. Every server it starts is stopped a
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import checks, compare, extras, machine, report as rep, tools  # noqa: E402
+from bench import checks, compare, extras, machine, report as rep, systems, tools  # noqa: E402
 from bench.measure import Context  # noqa: E402
 from bench.wrk import Load  # noqa: E402
 
@@ -51,6 +50,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                    help="PNG chart to write (docs/benchmarks.png)")
     p.add_argument("--shared-machine", action="store_true",
                    help="say in the results that other work ran on the machine meanwhile")
+    p.add_argument("--with-proposals", action="store_true",
+                   help="run a copy of the emulator with bench/proposals/*.patch applied")
+    p.add_argument("--block", default="results",
+                   help="which results block of --output to rewrite (results)")
     args = p.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.paced_seconds = 2, 1, 3
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
                 warmup=args.warmup, flow_connections=args.flow_connections)
     workdir = Path(tempfile.mkdtemp(prefix="purchase-emulator-bench-"))
     ctx = Context(wrk=found.wrk, load=load, workdir=workdir)
+    patches = sorted((Path(__file__).resolve().parent / "proposals").glob("*.patch"))
+    if args.with_proposals:
+        ctx.emulator_source = systems.patched_source(workdir, patches)
     report = rep.Report(machine=machine.describe(found.wrk, found.java),
                         load={"threads": load.threads, "connections": load.connections,
                               "duration": load.duration, "warmup": load.warmup,
@@ -103,21 +109,22 @@ def main(argv: list[str] | None = None) -> int:
         report.machine["load average at end"] = " ".join(
             f"{v:.2f}" for v in machine.load_average())
         report.machine["run time"] = f"{time.time() - started:.0f} s"
+        if args.with_proposals:
+            report.machine["emulator"] = ("a copy with " + ", ".join(
+                f"`bench/proposals/{p.name}`" for p in patches) + " applied")
         if args.shared_machine:
             report.machine["note"] = ("the machine was shared with other work during this run; "
                                       "absolute figures are noisy")
         report.checks = checks.evaluate(report)
         report.measurements = checks.measurements(report)
         chart = args.chart if rep.write_chart(args.chart, report) else None
-        rep.write_markdown(args.output, report, chart.name if chart else None)
+        rep.write_markdown(args.output, report, chart.name if chart else None, args.block)
         (workdir / "report.json").write_text(report.to_json(), encoding="utf-8")
         print(f"results written to {args.output}" + (f" and {chart}" if chart else ""))
         print(f"raw report: {workdir / 'report.json'} (logs in {workdir})")
     for c in report.checks:
         mark = {True: "ok  ", False: "MISS", None: "n/a "}[c.ok]
         print(f"  [{mark}] {c.name}: {c.value} (target {c.target})")
-    if not args.quick:
-        shutil.rmtree(workdir / "unused", ignore_errors=True)
     return 0
 
 

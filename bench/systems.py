@@ -153,12 +153,34 @@ def emulator_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def start_emulator(workdir: Path, db_path: Path, *, port: int | None = None,
-                   extra_args: list[str] | None = None,
-                   env: dict[str, str] | None = None) -> Server:
+                   extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                   source: Path | None = None) -> Server:
+    """`source`: a directory whose `emulator` package replaces the installed one (a patched
+    copy, see bench/proposals)."""
     port = port or free_port()
     argv = [str(VENV_BIN / "purchase-emulator"), "serve", "--port", str(port),
             "--database-url", f"sqlite:///{db_path}", *(extra_args or [])]
+    env = dict(env or {})
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     return _spawn("emulator", argv, port, "/__admin/health", workdir, env=emulator_env(env))
+
+
+def patched_source(workdir: Path, patches: list[Path]) -> Path:
+    """A copy of the emulator package (and what it reads beside it) with `patches` applied."""
+    import shutil
+
+    target = workdir / "src"
+    for name in ("emulator", "scenarios"):
+        shutil.copytree(REPO / name, target / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "openapi.yaml", target / "openapi.yaml")
+    for patch in patches:
+        done = subprocess.run(["patch", "-p1", "--forward", "-s", "-d", str(target),  # nosec
+                               "-i", str(patch)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{patch.name} no longer applies: {done.stdout}{done.stderr}")
+    return target
 
 
 def start_prism(workdir: Path, prism: Path, *, port: int | None = None) -> Server:
