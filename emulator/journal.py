@@ -1,16 +1,22 @@
 """The request journal: a bounded, newest-first record of what clients sent and got.
 
-One ring buffer per sandbox. Secrets (Authorization, tokens, PINs, signatures) are redacted
-before an entry is stored, so the journal can be shown and exported safely.
+A table (`journal_entry`) shared by every emulator process using the database, so a request
+answered by one replica is listed by all. Each sandbox keeps its newest `size` entries: reads
+take at most that many (newest id first) and older rows are deleted by id now and then.
+The pipeline records an entry before sending the response, so once a client has its answer
+the entry is visible everywhere. Secrets (Authorization, tokens, PINs, signatures) are
+redacted before an entry is stored, so the journal can be shown and exported safely.
 """
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable
+
+import orjson
+from sqlalchemy import BigInteger, Column, Index, Integer, Text, delete, func, insert, select
+from sqlmodel import Field, SQLModel
 
 REDACTED = "***"
 SECRET_HEADERS = frozenset({"authorization", "x-emulator-admin-token", "cookie"})
@@ -59,34 +65,76 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {k: (REDACTED if k in SECRET_HEADERS else v) for k, v in headers}
 
 
+class JournalRow(SQLModel, table=True):
+    __tablename__ = "journal_entry"
+    __table_args__ = (Index("ix_journal_entry_sandbox_id", "sandbox", "id"),)
+
+    # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY auto-increments
+    id: int | None = Field(default=None, sa_column=Column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    sandbox: str = Field(max_length=128)
+    data: str = Field(sa_column=Column(Text, nullable=False))  # the entry as JSON
+
+
+_STORED = [f.name for f in fields(JournalEntry) if f.name != "id"]
+
+
 class Journal:
-    def __init__(self, size: int) -> None:
+    def __init__(self, db, size: int) -> None:
+        self.db = db
         self.size = size
-        self._entries: dict[str, deque[JournalEntry]] = {}
-        self._ids = itertools.count(1)
+        self._since_prune: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._table = JournalRow.__table__
 
     def next_id(self) -> int:
-        return next(self._ids)
+        return 0  # the database numbers entries when they are recorded
 
     def record(self, entry: JournalEntry) -> None:
+        t = self._table
+        data = orjson.dumps({name: getattr(entry, name) for name in _STORED},
+                            option=orjson.OPT_NON_STR_KEYS).decode()
+        with self.db.write_session() as session:
+            entry.id = session.execute(insert(t).values(sandbox=entry.sandbox, data=data)
+                                       .returning(t.c.id)).scalar_one()
+            if self._due(entry.sandbox):
+                self._prune(session, entry.sandbox)
+            session.commit()
+
+    def _due(self, sandbox: str) -> bool:
+        """Prune each sandbox every size/10 of this process's records (reads stay exact)."""
         with self._lock:
-            ring = self._entries.get(entry.sandbox)
-            if ring is None:
-                ring = self._entries[entry.sandbox] = deque(maxlen=self.size)
-            ring.append(entry)
+            n = self._since_prune.get(sandbox, 0) + 1
+            due = n >= max(1, self.size // 10)
+            self._since_prune[sandbox] = 0 if due else n
+            return due
+
+    def _prune(self, session, sandbox: str) -> None:
+        t = self._table
+        cutoff = session.execute(select(t.c.id).where(t.c.sandbox == sandbox)
+                                 .order_by(t.c.id.desc()).offset(self.size).limit(1)).scalar()
+        if cutoff is not None:
+            session.execute(delete(t).where(t.c.sandbox == sandbox, t.c.id <= cutoff))
 
     def entries(self, sandbox: str) -> list[JournalEntry]:
         """Newest first."""
-        with self._lock:
-            return list(reversed(self._entries.get(sandbox, ())))
+        t = self._table
+        with self.db.read_session() as session:
+            rows = session.execute(select(t.c.id, t.c.data).where(t.c.sandbox == sandbox)
+                                   .order_by(t.c.id.desc()).limit(self.size)).all()
+        return [JournalEntry(id=row_id, **orjson.loads(data)) for row_id, data in rows]
 
     def clear(self, sandbox: str | None = None) -> None:
-        with self._lock:
-            if sandbox is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(sandbox, None)
+        stmt = delete(self._table)
+        if sandbox is not None:
+            stmt = stmt.where(self._table.c.sandbox == sandbox)
+        with self.db.write_session() as session:
+            session.execute(stmt)
+            session.commit()
 
     def count(self, sandbox: str) -> int:
-        return len(self._entries.get(sandbox, ()))
+        t = self._table
+        with self.db.read_session() as session:
+            n = session.execute(select(func.count()).select_from(t)
+                                .where(t.c.sandbox == sandbox)).scalar_one()
+        return min(n, self.size)

@@ -16,6 +16,8 @@ import re
 import time
 import uuid
 
+from starlette.concurrency import run_in_threadpool
+
 from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
@@ -107,10 +109,11 @@ class EmulatorPipeline:
         response.set_header("x-request-id", request_id)
         if ctx.rules:
             response.set_header("x-emulator-rule", ",".join(ctx.rules))
+        await self._record(ctx, facts, response, started)
         try:
             await response.send(send)
         finally:
-            self._journal(ctx, facts, response, started)
+            self._observe(ctx, facts, response, started)
 
     async def _call_app(self, scope, receive, body: bytes, path: str,
                         ctx: RequestContext) -> CapturedResponse:
@@ -144,7 +147,7 @@ class EmulatorPipeline:
         captured.body = b"".join(chunks)
         return captured
 
-    def _journal(self, ctx: RequestContext, facts: RequestFacts, response: CapturedResponse,
+    def _observe(self, ctx: RequestContext, facts: RequestFacts, response: CapturedResponse,
                  started: float) -> None:
         op = ctx.operation
         elapsed = time.perf_counter() - started
@@ -156,12 +159,19 @@ class EmulatorPipeline:
             "status": response.status, "duration_ms": round(elapsed * 1000, 3),
             "rules": ctx.rules,
         }})
+
+    async def _record(self, ctx: RequestContext, facts: RequestFacts, response: CapturedResponse,
+                      started: float) -> None:
+        """Journal the exchange before answering: once a client has its response, every
+        process sharing the database lists it (emulator/journal.py)."""
         if facts.path.startswith(UNJOURNALED) or ctx.extra.get("unknown_sandbox"):
             return
+        op = ctx.operation
+        elapsed = time.perf_counter() - started
         body = facts.json if facts.json is not None else (
             facts.form or facts.body[:2048].decode("utf-8", "replace") or None)
-        self.runtime.journal.record(JournalEntry(
-            id=self.runtime.journal.next_id(),
+        entry = JournalEntry(
+            id=0,  # numbered by the database
             at=ctx.clock.time(),
             request_id=ctx.request_id,
             sandbox=ctx.sandbox,
@@ -177,7 +187,11 @@ class EmulatorPipeline:
             duration_ms=round(elapsed * 1000, 3),
             rules=list(ctx.rules),
             effects=list(ctx.effects),
-        ))
+        )
+        try:  # a database write: off the event loop
+            await run_in_threadpool(self.runtime.journal.record, entry)
+        except Exception:  # the state store's trouble is logged there; the answer still goes
+            log.warning("request %s not journaled", ctx.request_id, exc_info=True)
 
 
 def _doubled_authorization() -> Unauthorized:

@@ -25,7 +25,7 @@ class Runtime:
         self.started_at = time.time()
         self.db = Database(settings.database_url, settings.sqlite_busy_timeout_ms)
         self.clocks = ClockRegistry(self.db, start=settings.clock_start)
-        self.journal = Journal(settings.journal_size)
+        self.journal = Journal(self.db, settings.journal_size)  # a table, shared by replicas
         self.geo = IpCountryTable(settings.ip_countries, settings.default_country)
         self.vendors: dict[str, Vendor] = {}
         self.scenarios = None  # set by create_app (scenario engine)
