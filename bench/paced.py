@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -30,6 +30,15 @@ class PacedResult:
     p99_ms: float
     max_ms: float
     late_ms: float  # how far behind schedule the client itself fell at worst
+    samples_ms: list[float] = field(default_factory=list, repr=False)  # with keep_samples
+
+
+def summarize(values_ms: list[float], *, rate: float, sent: int, ok: int, errors: int,
+              late_ms: float = 0.0) -> PacedResult:
+    values = sorted(values_ms)
+    return PacedResult(rate=rate, sent=sent, ok=ok, errors=errors, p50_ms=percentile(values, 50),
+                       p90_ms=percentile(values, 90), p99_ms=percentile(values, 99),
+                       max_ms=values[-1] if values else 0.0, late_ms=late_ms)
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:
@@ -66,7 +75,7 @@ class _Conn:
 
 
 async def _run(port: int, make_request: Callable[[int], bytes], rate: float, seconds: float,
-               expect: int) -> PacedResult:
+               expect: int, keep_samples: bool) -> PacedResult:
     idle: list[_Conn] = []
     latencies: list[float] = []
     errors = 0
@@ -107,11 +116,11 @@ async def _run(port: int, make_request: Callable[[int], bytes], rate: float, sec
     await asyncio.gather(*tasks)
     for conn in idle:
         conn.writer.close()
-    values = sorted(v * 1000 for v in latencies)
-    return PacedResult(rate=rate, sent=total, ok=ok,
-                       errors=errors, p50_ms=percentile(values, 50),
-                       p90_ms=percentile(values, 90), p99_ms=percentile(values, 99),
-                       max_ms=values[-1] if values else 0.0, late_ms=late * 1000)
+    values = [v * 1000 for v in latencies]
+    result = summarize(values, rate=rate, sent=total, ok=ok, errors=errors, late_ms=late * 1000)
+    if keep_samples:
+        result.samples_ms = values
+    return result
 
 
 def get_request(path: str, headers: dict[str, str]) -> bytes:
@@ -121,8 +130,8 @@ def get_request(path: str, headers: dict[str, str]) -> bytes:
 
 
 def run_paced(port: int, make_request: Callable[[int], bytes], *, rate: float = 200.0,
-              seconds: float = 10.0, expect: int = 200) -> PacedResult:
-    return asyncio.run(_run(port, make_request, rate, seconds, expect))
+              seconds: float = 10.0, expect: int = 200, keep_samples: bool = False) -> PacedResult:
+    return asyncio.run(_run(port, make_request, rate, seconds, expect, keep_samples))
 
 
 def info_requests(lo: int, hi: int, seed: int = 1, token: str = "hl-demo-token",

@@ -117,6 +117,8 @@ def write_markdown(doc: Path, report: Report, chart_name: str | None = "benchmar
 
 def write_chart(png: Path, report: Report) -> bool:
     """Grouped bars: requests/s and p99 per scenario and system. False without matplotlib."""
+    if not report.rows:
+        return False
     try:
         import matplotlib
 

@@ -36,8 +36,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--paced-seconds", type=float, default=10, help="open-loop seconds (10)")
     p.add_argument("--soak-requests", type=int, default=100_000,
                    help="requests before the second RSS reading (100000)")
-    p.add_argument("--large-orders", type=int, default=1_000_000,
-                   help="stored orders for the scale comparison (1000000)")
+    p.add_argument("--large-orders", type=int, default=None,
+                   help="stored orders for the scale comparison (1000000; --quick: 20000)")
     p.add_argument("--gms-purchases", type=int, default=10_000,
                    help="purchases of the listed GmodStore product (10000)")
     p.add_argument("--only", default=",".join(STAGES),
@@ -57,7 +57,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.paced_seconds = 2, 1, 3
-        args.soak_requests, args.large_orders = 5_000, 20_000
+        args.soak_requests = 5_000
+    if args.large_orders is None:
+        args.large_orders = 20_000 if args.quick else 1_000_000
     return args
 
 
