@@ -111,7 +111,10 @@ def banner(runtime, settings) -> str:
     # nosec B104: compares, never binds; a wildcard listen address is shown as loopback
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # nosec B104
     base = settings.public_url or f"http://{shown_host}:{settings.port}"
-    lines = [f"purchase-emulator {__version__} on {base}  (state: {settings.database_url})"]
+    from sqlalchemy.engine import make_url
+
+    state = make_url(settings.database_url).render_as_string(hide_password=True)  # no secrets
+    lines = [f"purchase-emulator {__version__} on {base}  (state: {state})"]
     for vendor in runtime.vendors.values():
         lines.extend(vendor.startup_lines(base))
     lines.append(f"  admin      {base}/__admin   health: {base}/__admin/health")

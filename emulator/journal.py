@@ -10,6 +10,7 @@ redacted before an entry is stored, so the journal can be shown and exported saf
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable
@@ -47,6 +48,15 @@ class JournalEntry:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Paths whose last segment is a bearer capability (a signed download/view link): anyone who
+# reads it from a journal export or a log could use it until it expires.
+_SECRET_PATH = re.compile(r"^(/hlconnect/(?:download|view)/)[^/]+")
+
+
+def redact_path(path: str) -> str:
+    return _SECRET_PATH.sub(rf"\g<1>{REDACTED}", path)
 
 
 def redact_mapping(values: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
 from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError, Unauthorized
 from emulator.http import CapturedResponse, RequestFacts
-from emulator.journal import JournalEntry, redact_headers, redact_mapping, redact
+from emulator.journal import JournalEntry, redact, redact_headers, redact_mapping, redact_path
 from emulator.runtime import Runtime
 
 log = logging.getLogger("emulator.request")
@@ -141,7 +141,8 @@ class EmulatorPipeline:
         try:
             await self.app(scope, replay, capture)
         except Exception:  # the vendor's 500 envelope, never a traceback on the wire
-            log.exception("unhandled error in %s %s (request %s)", scope["method"], path,
+            log.exception("unhandled error in %s %s (request %s)", scope["method"],
+                          redact_path(path),
                           ctx.request_id)
             return self.runtime.render_error(ServerError("Internal server error"), path)
         captured.body = b"".join(chunks)
@@ -153,7 +154,8 @@ class EmulatorPipeline:
         elapsed = time.perf_counter() - started
         self.runtime.metrics.observe(op.vendor if op else None, op.operation_id if op else None,
                                      response.status, elapsed, ctx.rules)
-        log.info("%s %s -> %s", facts.method, facts.path, response.status, extra={"fields": {
+        shown_path = redact_path(facts.path)
+        log.info("%s %s -> %s", facts.method, shown_path, response.status, extra={"fields": {
             "request_id": ctx.request_id, "sandbox": ctx.sandbox,
             "vendor": op.vendor if op else None, "operation": op.operation_id if op else None,
             "status": response.status, "duration_ms": round(elapsed * 1000, 3),
@@ -176,7 +178,7 @@ class EmulatorPipeline:
             request_id=ctx.request_id,
             sandbox=ctx.sandbox,
             method=facts.method,
-            path=facts.path,
+            path=redact_path(facts.path),  # a signed link is a capability
             query=redact_mapping(facts.query),
             headers=redact_headers(facts.headers.items()),
             body=redact(body),
