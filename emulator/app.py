@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runtime.add_vendor(cls(runtime))
     runtime.scenarios = build_engine(runtime)  # raises ScenarioError for a bad --scenario
 
-    runtime.db.create_all()
+    runtime.db.migrate()  # Alembic, under a lock: replicas starting together migrate once
     for vendor in runtime.vendors.values():
         vendor.on_startup()
     load_startup_fixtures(runtime)  # --fixtures: validated, the baseline of every sandbox

@@ -54,6 +54,12 @@ class Database:
     def create_all(self) -> None:
         SQLModel.metadata.create_all(self.engine)
 
+    def migrate(self) -> bool:
+        """Schema to the newest Alembic revision (emulator/migrations); cheap when current."""
+        from emulator.migrations import upgrade
+
+        return upgrade(self)
+
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
