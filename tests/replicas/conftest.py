@@ -1,0 +1,120 @@
+"""Two (or more) real `purchase-emulator serve` processes on one throwaway PostgreSQL.
+
+Each replica is started exactly as a user would (the console script, EMULATOR_* variables),
+polled until /__admin/health answers, and stopped with SIGTERM. Time is frozen at the tests'
+FIXED_START through EMULATOR_CLOCK_START, so nothing here waits on the wall clock.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from tests.support.live_server import free_port
+from tests.support.postgres import throwaway_database
+
+EXE = str(Path(sys.executable).parent / "purchase-emulator")
+START = "2026-01-01T00:00:00Z"
+
+
+def replica_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMULATOR_")}
+    env.update({"EMULATOR_DATABASE_URL": database_url, "EMULATOR_PORT": str(port),
+                "EMULATOR_HOST": "127.0.0.1", "EMULATOR_CLOCK_START": START,
+                "EMULATOR_SEED": "0", "EMULATOR_LOG_FORMAT": "json", **extra})
+    return env
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, limit: float = 30.0) -> float:
+    """Seconds from now until health answers 200 (the process must stay up)."""
+    started = time.monotonic()
+    while True:
+        try:
+            if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise AssertionError(f"replica exited {proc.returncode}: {proc.stderr.read()}")
+        if time.monotonic() - started > limit:
+            raise AssertionError(f"no health within {limit} s")
+        time.sleep(0.02)  # readiness poll of a real process, not a test waiting on time
+
+
+@contextmanager
+def replica(database_url: str, *args: str, **extra: str) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen([EXE, "serve", *args], env=replica_env(database_url, port, **extra),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_healthy(proc, f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+@pytest.fixture(scope="module")
+def replica_urls(tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """Replicas A and B on one fresh database, shared by a module's tests (each test works in
+    a sandbox of its own, so state never leaks between tests)."""
+    scenarios = tmp_path_factory.mktemp("scenarios")
+    (scenarios / "every-fifth.yaml").write_text(EVERY_FIFTH)
+    (scenarios / "three-a-minute.yaml").write_text(THREE_A_MINUTE)
+    with throwaway_database() as url, ExitStack() as stack:
+        # B starts after A: on an empty database A migrates, B finds the schema at head
+        a = stack.enter_context(replica(url, "--scenarios-dir", str(scenarios)))
+        b = stack.enter_context(replica(url, "--scenarios-dir", str(scenarios)))
+        yield a, b
+
+
+@pytest.fixture
+def two_replicas(replica_urls) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    sandbox = f"t-{uuid.uuid4().hex[:12]}"
+    a_url, b_url = replica_urls
+    created = httpx.post(f"{a_url}/__admin/sandboxes", json={"id": sandbox}, timeout=30)
+    assert created.status_code == 201, created.text
+    headers = {"X-Emulator-Sandbox": sandbox}
+    with httpx.Client(base_url=a_url, headers=headers, timeout=30) as a, \
+            httpx.Client(base_url=b_url, headers=headers, timeout=30) as b:
+        yield a, b
+
+
+EVERY_FIFTH = """\
+name: every-fifth
+description: every 5th HL asset list is a 503
+rules:
+  - id: fifth
+    match: {vendor: hlconnect, operation: connector_assets_list, every: 5}
+    effects:
+      status: {code: 503}
+"""
+THREE_A_MINUTE = """\
+name: three-a-minute
+description: three HL calls a minute per token
+rules:
+  - id: three
+    match: {vendor: hlconnect}
+    effects:
+      rate_limit: {limit: 3, window_seconds: 60, per: token}
+"""
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with throwaway_database() as url:
+        yield url
