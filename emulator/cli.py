@@ -7,6 +7,7 @@ the defaults in emulator/settings.py.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Run the emulator: every vendor's API on one port.")
     for flag, dest, help_text, extra in SERVE_OPTIONS:
         serve.add_argument(flag, dest=dest, help=help_text, default=None, **extra)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("EMULATOR_WORKERS", 1)),
+                       help="uvicorn worker processes (EMULATOR_WORKERS, default 1); more than "
+                            "one needs PostgreSQL")
     serve.set_defaults(func=cmd_serve)
 
     spec = sub.add_parser("openapi", help="print (or --write) the merged openapi.yaml")
@@ -90,6 +94,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from emulator.logs import configure_logging
 
     settings = settings_from_args(args)
+    workers = getattr(args, "workers", 1)
+    refusal = workers_refusal(workers, settings.database_url)
+    if refusal:
+        print(f"purchase-emulator: cannot start: {refusal}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_format)
     try:
         app = create_app(settings)
@@ -101,10 +110,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # handler of ours turns that re-raise into a clean exit 0 after the graceful shutdown.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
-                access_log=False, timeout_graceful_shutdown=10)
+    if workers > 1:
+        # the app built above validated everything and migrated once; each worker builds its
+        # own from the same settings (uvicorn's factory mode), sharing state through PostgreSQL
+        app.state.runtime.db.dispose()
+        os.environ[WORKER_SETTINGS] = settings.model_dump_json()
+        uvicorn.run("emulator.cli:worker_app", factory=True, workers=workers, host=settings.host,
+                    port=settings.port, log_level="warning", access_log=False,
+                    timeout_graceful_shutdown=10)
+    else:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                    access_log=False, timeout_graceful_shutdown=10)
     print("purchase-emulator: stopped", flush=True)
     return 0
+
+
+WORKER_SETTINGS = "EMULATOR__WORKER_SETTINGS"  # the parent's settings, as JSON, for workers
+
+
+def workers_refusal(workers: int, database_url: str) -> str | None:
+    """Why `--workers` cannot be honoured, or None."""
+    if workers < 1:
+        return f"--workers must be at least 1, not {workers}"
+    if workers > 1 and database_url.startswith("sqlite"):
+        # correct but slow: each process would queue on SQLite's single write lock with the
+        # busy handler's back-off instead of the in-process lock (emulator/db.py)
+        return (f"--workers {workers} needs PostgreSQL (EMULATOR_DATABASE_URL="
+                "postgresql+psycopg://user:password@host/db): several processes writing one "
+                "SQLite file are not supported; run one worker, or several on PostgreSQL")
+    return None
+
+
+def worker_app():
+    """uvicorn factory for `--workers N`: the app from the parent's settings."""
+    from emulator.app import create_app
+    from emulator.logs import configure_logging
+    from emulator.settings import Settings
+
+    settings = Settings.model_validate_json(os.environ[WORKER_SETTINGS])
+    configure_logging(settings.log_format)
+    return create_app(settings)
 
 
 def banner(runtime, settings) -> str:

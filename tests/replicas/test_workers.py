@@ -1,0 +1,38 @@
+"""`serve --workers N`: refused on SQLite with a clear message, one emulator on PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.hlconnect.helpers import AUTH, sandbox_body
+from tests.replicas.conftest import EXE, replica, replica_env
+from tests.support.live_server import free_port
+
+
+def test_several_workers_on_sqlite_are_refused_at_start(tmp_path):
+    done = subprocess.run([EXE, "serve", "--workers", "2"], capture_output=True, text=True,
+                          env=replica_env(f"sqlite:///{tmp_path / 'e.db'}", free_port()),
+                          timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("purchase-emulator: cannot start: --workers 2 needs "
+                                  "PostgreSQL"), done.stderr
+    assert not (tmp_path / "e.db").exists()  # refused before touching anything
+
+
+def test_two_workers_on_postgresql_behave_as_one_emulator(pg_url):
+    with replica(pg_url, "--workers", "2") as base, httpx.Client(base_url=base) as client:
+        body = sandbox_body(order=8001, line=1)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(
+                lambda _: client.post("/sandbox/purchase/register", headers=AUTH,
+                                      json=body).status_code, range(12)))
+        assert sorted(statuses) == [201] + [409] * 11
+        epoch = client.get("/__admin/clock").json()["epoch"]
+        assert client.post("/__admin/clock/advance", json={"seconds": 30}).status_code == 200
+        # fresh connections land on either worker: every one sees the advanced clock
+        for _ in range(6):
+            with httpx.Client(base_url=base) as fresh:
+                assert fresh.get("/__admin/clock").json()["epoch"] == epoch + 30
