@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 log = logging.getLogger("emulator.db")
@@ -75,6 +75,20 @@ class Database:
         with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
             session.connection(execution_options={"sqlite_immediate": True})
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection inside a write transaction, committed on a clean exit: for a
+        statement or two on the hot path (the journal), where a Session costs more than the
+        SQL itself. Same write lock and BEGIN IMMEDIATE as write_session on SQLite."""
+        if not self.is_sqlite:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock, self.engine.connect() as conn:
+            conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

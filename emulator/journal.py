@@ -96,20 +96,20 @@ class Journal:
         self._since_prune: dict[str, int] = {}
         self._lock = threading.Lock()
         self._table = JournalRow.__table__
+        self._insert = insert(self._table).returning(self._table.c.id)
 
     def next_id(self) -> int:
         return 0  # the database numbers entries when they are recorded
 
     def record(self, entry: JournalEntry) -> None:
-        t = self._table
         data = orjson.dumps({name: getattr(entry, name) for name in _STORED},
                             option=orjson.OPT_NON_STR_KEYS).decode()
-        with self.db.write_session() as session:
-            entry.id = session.execute(insert(t).values(sandbox=entry.sandbox, data=data)
-                                       .returning(t.c.id)).scalar_one()
+        # once per request: a Core connection and a prebuilt statement, not an ORM session
+        with self.db.write_connection() as conn:
+            entry.id = conn.execute(self._insert, {"sandbox": entry.sandbox,
+                                                   "data": data}).scalar_one()
             if self._due(entry.sandbox):
-                self._prune(session, entry.sandbox)
-            session.commit()
+                self._prune(conn, entry.sandbox)
 
     def _due(self, sandbox: str) -> bool:
         """Prune each sandbox every size/10 of this process's records (reads stay exact)."""
@@ -119,12 +119,12 @@ class Journal:
             self._since_prune[sandbox] = 0 if due else n
             return due
 
-    def _prune(self, session, sandbox: str) -> None:
+    def _prune(self, conn, sandbox: str) -> None:
         t = self._table
-        cutoff = session.execute(select(t.c.id).where(t.c.sandbox == sandbox)
-                                 .order_by(t.c.id.desc()).offset(self.size).limit(1)).scalar()
+        cutoff = conn.execute(select(t.c.id).where(t.c.sandbox == sandbox)
+                              .order_by(t.c.id.desc()).offset(self.size).limit(1)).scalar()
         if cutoff is not None:
-            session.execute(delete(t).where(t.c.sandbox == sandbox, t.c.id <= cutoff))
+            conn.execute(delete(t).where(t.c.sandbox == sandbox, t.c.id <= cutoff))
 
     def entries(self, sandbox: str) -> list[JournalEntry]:
         """Newest first."""
