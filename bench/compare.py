@@ -6,11 +6,12 @@ Each system runs alone while it is measured; every system gets the same wrk load
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 from bench import client, seed, systems
 from bench.bodies import REGISTER_BODY, REGISTER_PATH
-from bench.measure import Context, measure
+from bench.measure import Context, measure, soak, warm_system
 from bench.paced import get_request, run_paced
 from bench.report import Report
 from bench.tools import BENCH_DIR, Tools
@@ -35,6 +36,7 @@ def _paced_info(ctx: Context, server: systems.Server, report: Report, rate: floa
     request = get_request(f"/purchase/info?order_id={INFO_ORDER}",
                           {"Authorization": "Bearer hl-demo-token"})
     result = run_paced(server.port, lambda _i: request, rate=rate, seconds=seconds)
+    server.answered += result.sent
     report.paced[server.name] = result
     print(f"  paced {rate:.0f}/s {server.name:<9} p50 {result.p50_ms:.2f} ms  p99 "
           f"{result.p99_ms:.2f} ms  errors {result.errors}  (client late ≤ "
@@ -49,13 +51,18 @@ def _stored_rows(db: Path, base: int) -> int:
 
 
 def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
-             paced_seconds: float) -> None:
+             paced_seconds: float, soak_total: int = 0) -> None:
+    """Scenarios 1-5 on one emulator process; with `soak_total`, the same process is then
+    topped up to that many answered requests for the second RSS reading."""
     db = ctx.workdir / "compare.db"
     seed.create_schema(db)
     seed.gms_purchases(db, gms_purchases)
     server = ctx.emulator(db)
     server.wait_ready()
+    time.sleep(0.5)  # let start-up allocations settle
+    rss_start = server.rss_mb()
     client.hl_completed_order(server.port, INFO_ORDER)
+    warm_system(ctx, server, INFO_ORDER)
 
     report.rows.append(measure(ctx, server, S1, "info", {"order": INFO_ORDER})[0])
 
@@ -90,6 +97,15 @@ def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
         report.notes.append(f"Scenario 5 skipped: GVP login answered {status}: {login}")
 
     _paced_info(ctx, server, report, rate, paced_seconds)
+    if soak_total:
+        result = soak(ctx, server, soak_total, INFO_ORDER)
+        report.facts["memory"] = {
+            "rss_start_mb": rss_start, "rss_after_mb": server.rss_mb(),
+            "requests": server.answered, "errors": result.errors if result else 0,
+            "soak_requests": result.requests if result else 0}
+        print(f"  RSS: {rss_start} MB after start, {server.rss_mb()} MB after "
+              f"{server.answered:,} requests (scenarios 1-5, then "
+              f"{result.requests if result else 0:,} of the soak)", flush=True)
     server.stop()
 
 
@@ -98,6 +114,7 @@ def peers(ctx: Context, report: Report, tools: Tools, *, rate: float,
     if tools.prism is not None:
         server = ctx.track(systems.start_prism(ctx.workdir, tools.prism))
         server.wait_ready(timeout=120)
+        warm_system(ctx, server, INFO_ORDER)
         _peer_scenarios(ctx, report, server, gmod_gvp=True)
         _paced_info(ctx, server, report, rate, paced_seconds)
         server.stop()
@@ -107,6 +124,7 @@ def peers(ctx: Context, report: Report, tools: Tools, *, rate: float,
         server = ctx.track(systems.start_wiremock(ctx.workdir, tools.java, tools.wiremock_jar,
                                                   BENCH_DIR / "wiremock"))
         server.wait_ready(timeout=120)
+        warm_system(ctx, server, INFO_ORDER)
         _peer_scenarios(ctx, report, server, gmod_gvp=False)
         _paced_info(ctx, server, report, rate, paced_seconds)
         server.stop()

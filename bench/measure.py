@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench.report import Row
 from bench.systems import Server, start_emulator
+from bench.bodies import REGISTER_BODY, REGISTER_PATH
 from bench.wrk import Load, WrkResult, run_wrk
 
 _bases = itertools.count(1)
@@ -47,14 +48,15 @@ def measure(ctx: Context, server: Server, scenario: str, script: str, args: dict
     t, c = threads or load.threads, connections or load.connections
     if load.warmup > 0:
         warm_args = {**args, "base": next_base()} if fresh_base else args
-        run_wrk(ctx.wrk, server.base, script, warm_args, threads=t, connections=c,
-                duration=load.warmup)
+        server.answered += run_wrk(ctx.wrk, server.base, script, warm_args, threads=t,
+                                   connections=c, duration=load.warmup).requests
     if fresh_base:
         args = {**args, "base": next_base()}
     cpu_before = server.cpu_seconds()
     result = run_wrk(ctx.wrk, server.base, script, args, threads=t, connections=c,
                      duration=load.duration)
     cpu = server.cpu_seconds() - cpu_before
+    server.answered += result.requests
     row = Row(scenario=scenario, system=server.name, rps=result.rps, p50_ms=result.p50_ms,
               p99_ms=result.p99_ms, errors=result.errors, requests=result.requests,
               rss_mb=server.rss_mb(),
@@ -65,3 +67,29 @@ def measure(ctx: Context, server: Server, scenario: str, script: str, args: dict
           f"ms  p99 {result.p99_ms:8.2f} ms  errors {result.errors}  "
           f"cpu/req {row.cpu_ms_per_request or 0:.3f} ms  rss {row.rss_mb} MB", flush=True)
     return row, result
+
+
+def warm_system(ctx: Context, server: Server, order: int) -> None:
+    """Before a system's first measurement: scenario 1 and 2 mixed for load.system_warmup
+    seconds, so JIT compilers (WireMock's JVM, Prism's V8) start the scenarios warm."""
+    if ctx.load.system_warmup <= 0:
+        return
+    result = run_wrk(ctx.wrk, server.base, "mixed", {
+        "order": order, "base": next_base(), "path": REGISTER_PATH, "body": REGISTER_BODY},
+        threads=ctx.load.threads, connections=ctx.load.connections,
+        duration=ctx.load.system_warmup)
+    server.answered += result.requests
+
+
+def soak(ctx: Context, server: Server, total: int, order: int) -> WrkResult | None:
+    """Top the server up to `total` answered requests (half info, half new registers)."""
+    missing = total - server.answered
+    if missing <= 0:
+        return None
+    threads = ctx.load.threads
+    result = run_wrk(ctx.wrk, server.base, "mixed", {
+        "order": order, "base": next_base(), "path": REGISTER_PATH, "body": REGISTER_BODY,
+        "budget": -(-missing // threads)}, threads=threads, connections=ctx.load.connections,
+        duration=1800, server_cpu=server.cpu_seconds)
+    server.answered += result.requests
+    return result

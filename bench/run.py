@@ -32,10 +32,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
     p.add_argument("--flow-connections", type=int, default=8,
                    help="scenario 3: threads = connections (8)")
+    p.add_argument("--system-warmup", type=float, default=5,
+                   help="seconds of scenarios 1+2 before a system's first measurement (5)")
     p.add_argument("--rate", type=float, default=200, help="open-loop rate, requests/s (200)")
     p.add_argument("--paced-seconds", type=float, default=10, help="open-loop seconds (10)")
     p.add_argument("--soak-requests", type=int, default=100_000,
-                   help="requests before the second RSS reading (100000)")
+                   help="requests answered before the second RSS reading: scenarios 1-5, "
+                        "then a top-up of scenarios 1+2 (100000)")
     p.add_argument("--large-orders", type=int, default=None,
                    help="stored orders for the scale comparison (1000000; --quick: 20000)")
     p.add_argument("--gms-purchases", type=int, default=10_000,
@@ -56,7 +59,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                    help="which results block of --output to rewrite (results)")
     args = p.parse_args(argv)
     if args.quick:
-        args.duration, args.warmup, args.paced_seconds = 2, 1, 3
+        args.duration, args.warmup, args.paced_seconds, args.system_warmup = 2, 1, 3, 1
         args.soak_requests = 5_000
     if args.large_orders is None:
         args.large_orders = 20_000 if args.quick else 1_000_000
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown stage(s): {', '.join(sorted(unknown))}")
     found = tools.ensure_tools(peers="peers" in stages)
     load = Load(threads=args.threads, connections=args.connections, duration=args.duration,
-                warmup=args.warmup, flow_connections=args.flow_connections)
+                warmup=args.warmup, flow_connections=args.flow_connections,
+                system_warmup=args.system_warmup)
     workdir = Path(tempfile.mkdtemp(prefix="purchase-emulator-bench-"))
     ctx = Context(wrk=found.wrk, load=load, workdir=workdir)
     patches = sorted((Path(__file__).resolve().parent / "proposals").glob("*.patch"))
@@ -86,14 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         if "compare" in stages:
             print("== scenarios 1-5: emulator", flush=True)
             compare.emulator(ctx, report, gms_purchases=args.gms_purchases, rate=args.rate,
-                             paced_seconds=args.paced_seconds)
+                             paced_seconds=args.paced_seconds,
+                             soak_total=args.soak_requests if "memory" in stages else 0)
         if "peers" in stages:
             print("== scenarios 1, 2 (4, 5): peers", flush=True)
             compare.peers(ctx, report, found, rate=args.rate, paced_seconds=args.paced_seconds)
         if "coldstart" in stages:
             print("== cold start", flush=True)
             extras.cold_start(ctx, report)
-        if "memory" in stages:
+        if "memory" in stages and "compare" not in stages:  # else measured with compare
             print("== memory", flush=True)
             extras.memory(ctx, report, args.soak_requests)
         if "scale" in stages:

@@ -94,6 +94,7 @@ class Server:
     log: Path
     started: float = field(default_factory=time.perf_counter)
     ready_after: float | None = None
+    answered: int = 0  # requests the harness saw answered (wrk runs and paced runs)
 
     @property
     def base(self) -> str:

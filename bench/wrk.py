@@ -23,6 +23,7 @@ class Load:
     duration: float = 10.0
     warmup: float = 3.0
     flow_connections: int = 8  # scenario 3: one connection per wrk thread
+    system_warmup: float = 5.0  # before a system's first scenario (JIT warm-up)
 
 
 @dataclass
