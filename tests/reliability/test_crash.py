@@ -129,18 +129,27 @@ def test_sigterm_completes_in_flight_requests(tmp_path):
     port = int(srv.base.rsplit(":", 1)[1])
     n = 20
 
+    sent: list[int] = []
+
+    async def trace(event: str, info: dict) -> None:
+        if event == "http11.send_request_body.complete":
+            sent.append(1)
+
     async def run() -> list[int | str]:
         async with httpx.AsyncClient(base_url=srv.base, headers=HL, timeout=30) as client:
             async def one(order):
                 try:
-                    r = await client.post("/sandbox/purchase/register", json=register_body(order))
+                    r = await client.post("/sandbox/purchase/register", json=register_body(order),
+                                          extensions={"trace": trace})
                     return r.status_code
                 except httpx.HTTPError as exc:
                     return type(exc).__name__
 
             tasks = [asyncio.create_task(one(order)) for order in range(1, n + 1)]
             deadline = time.monotonic() + 10
-            while _in_flight(port) < n:  # readiness poll: all n requests read by the server
+            # readiness poll: every request fully sent, and read by the server (its socket's
+            # receive queue empty), so each one is in the server's hands when the signal comes
+            while len(sent) < n or _in_flight(port) < n:
                 assert time.monotonic() < deadline, "requests never reached the server"
                 await asyncio.sleep(0.01)
             srv.proc.send_signal(signal.SIGTERM)

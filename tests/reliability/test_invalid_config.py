@@ -4,12 +4,12 @@ fixture load that fails adds nothing and leaves the baseline in force)."""
 
 from __future__ import annotations
 
-import subprocess
+import logging
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.server import EXE
+from emulator import cli
 
 HL = {"Authorization": "Bearer hl-demo-token"}
 VALID = """name: gate
@@ -48,19 +48,25 @@ def test_a_broken_scenario_edit_is_reported_and_the_last_valid_version_stays(mak
     assert client.get("/health").status_code == 502
 
 
-def _serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([EXE, "serve", "--port", "0", "--database-url",
-                           f"sqlite:///{tmp_path / 'emulator.db'}", *args],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+def _serve(tmp_path: Path, capsys, *args: str) -> tuple[int, str]:
+    """`purchase-emulator serve ...` in process: it refuses before listening (exit 2)."""
+    logger = logging.getLogger("emulator")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    try:
+        code = cli.main(["serve", "--port", "0", "--database-url",
+                         f"sqlite:///{tmp_path / 'emulator.db'}", *args])
+    finally:  # serve configures logging for a terminal: give pytest its logger back
+        logger.handlers[:], logger.propagate, logger.level = saved
+    return code, capsys.readouterr().err
 
 
-def test_serve_refuses_a_broken_scenario_with_file_line_and_field(tmp_path):
+def test_serve_refuses_a_broken_scenario_with_file_line_and_field(tmp_path, capsys):
     bad = tmp_path / "gate.yaml"
     bad.write_text(BROKEN)
-    result = _serve(tmp_path, "--scenario", str(bad))
-    assert result.returncode == 2
-    assert f"{bad}:7: rules[0].effects.status.code" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    code, err = _serve(tmp_path, capsys, "--scenario", str(bad))
+    assert code == 2
+    assert f"{bad}:7: rules[0].effects.status.code" in err, err
+    assert "Traceback" not in err
 
 
 def test_a_failed_fixture_load_adds_nothing_and_keeps_the_baseline(make_client, tmp_path):
@@ -78,13 +84,13 @@ def test_a_failed_fixture_load_adds_nothing_and_keeps_the_baseline(make_client, 
         assert r.status_code == status, r.text
 
 
-def test_serve_refuses_a_broken_fixture_file_with_file_and_field(tmp_path):
+def test_serve_refuses_a_broken_fixture_file_with_file_and_field(tmp_path, capsys):
     bad = tmp_path / "fixtures.yaml"
     bad.write_text(BAD_FIXTURE)
-    result = _serve(tmp_path, "--fixtures", str(bad))
-    assert result.returncode == 2
-    assert f"{bad}: hlconnect: hlconnect.assets[1].min_qty" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
+    code, err = _serve(tmp_path, capsys, "--fixtures", str(bad))
+    assert code == 2
+    assert f"{bad}: hlconnect: hlconnect.assets[1].min_qty" in err, err
+    assert "Traceback" not in err
 
 
 @pytest.mark.xfail(strict=True, reason="control plane: fixture errors name file and field but "

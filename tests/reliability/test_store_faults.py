@@ -23,6 +23,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+from emulator.app import create_app
 
 from tests.reliability import server
 
@@ -93,38 +96,41 @@ def _integrity(db: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
-def test_locked_database_answers_500_then_recovers(tmp_path):
-    srv = server.start(tmp_path, env={"EMULATOR_SQLITE_BUSY_TIMEOUT_MS": "300"})
-    try:
-        w = Writes(srv.base)
-        assert_served(w.all())
-        holder = sqlite3.connect(srv.db_path, isolation_level=None, timeout=5)
-        holder.execute("BEGIN EXCLUSIVE")
-        try:
-            assert_vendor_500s(w.all())
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        assert_logged(srv, "database is locked")
-        assert srv.proc.poll() is None
-        assert_served(w.all())
-    finally:
-        server.stop(srv)
-    _integrity(srv.db_path)
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    disk = tmp_path / "disk"
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory):
+    """One server for the lock and the full disk: its database on a 16 MB tmpfs (when this
+    machine lets us mount one), its log outside it, a 300 ms busy timeout."""
+    tmp = tmp_path_factory.mktemp("faults")
+    disk = tmp / "disk"
     disk.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)],
                              capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs to fill (needs root): {mounted.stderr.strip()}")
+    srv = server.start(tmp, db=disk / "emulator.db",
+                       env={"EMULATOR_SQLITE_BUSY_TIMEOUT_MS": "300"})
+    srv.tmpfs = disk if mounted.returncode == 0 else None
+    srv.mount_error = mounted.stderr.strip()
     try:
-        yield disk
+        yield srv
     finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
+        server.stop(srv)
+        if srv.tmpfs:
+            subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_locked_database_answers_500_then_recovers(faulty):
+    w = Writes(faulty.base)
+    assert_served(w.all())
+    holder = sqlite3.connect(faulty.db_path, isolation_level=None, timeout=5)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        assert_vendor_500s(w.all())
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert_logged(faulty, "database is locked")
+    assert faulty.proc.poll() is None
+    assert_served(w.all())
+    _integrity(faulty.db_path)
 
 
 def _fill(disk: Path) -> Path:
@@ -139,30 +145,32 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
-def test_full_disk_answers_500_then_recovers(tmp_path, small_disk):
-    srv = server.start(tmp_path, db=small_disk / "emulator.db")  # logs stay off the full disk
+def test_full_disk_answers_500_then_recovers(faulty):
+    if faulty.tmpfs is None:
+        pytest.skip(f"cannot mount a tmpfs to fill (needs root): {faulty.mount_error}")
+    w = Writes(faulty.base)
+    w.n = 200
+    assert_served(w.all())
+    filler = _fill(faulty.tmpfs)
     try:
-        w = Writes(srv.base)
-        assert_served(w.all())
-        filler = _fill(small_disk)
         assert_vendor_500s(w.all())
-        assert_logged(srv, "database or disk is full")
-        assert srv.proc.poll() is None
-        filler.unlink()
-        assert_served(w.all())
     finally:
-        server.stop(srv)
-    _integrity(srv.db_path)
+        filler.unlink()
+    assert_logged(faulty, "database or disk is full")
+    assert faulty.proc.poll() is None
+    assert_served(w.all())
+    _integrity(faulty.db_path)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop CAP_DAC_OVERRIDE from a child")
-def test_read_only_database_file_answers_500_then_recovers(tmp_path):
-    first = server.start(tmp_path, name="first")
-    try:
-        assert_served(Writes(first.base).all())  # tables, rows and a sandbox exist
-    finally:
-        server.stop(first)
-    db = first.db_path
+def test_read_only_database_file_answers_500_then_recovers(tmp_path, make_settings):
+    db = tmp_path / "emulator.db"
+    app = create_app(make_settings(database_url=f"sqlite:///{db}"))
+    with TestClient(app) as first:  # tables, rows and a sandbox exist
+        first.post("/sandbox/purchase/register", headers=HL, json={
+            "asset_id": 1000001, "order_number": 1, "order_line_id": 1, "country_code": "US",
+            "quantity": 1, "line_item_price": 4.99, "unit_price": 4.99, "customer": "Ada"})
+    app.state.runtime.db.dispose()
     db.chmod(0o444)
     # idle expiry off: its sweep (the first request's) would hit the read-only file outside
     # the vendor's error handling; test_sandbox_sweep_during_a_store_failure covers that
