@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -52,20 +52,34 @@ def wait_healthy(proc: subprocess.Popen, base: str, limit: float = 30.0) -> floa
 
 
 @contextmanager
-def replica(database_url: str, *args: str, **extra: str) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen([EXE, "serve", *args], env=replica_env(database_url, port, **extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def replicas(database_url: str, count: int, *args: str, **extra: str) -> Iterator[list[str]]:
+    """`count` processes started at once (as compose starts its replicas), all healthy."""
+    started = []
     try:
-        wait_healthy(proc, f"http://127.0.0.1:{port}")
-        yield f"http://127.0.0.1:{port}"
+        for _ in range(count):
+            port = free_port()
+            started.append((port, subprocess.Popen(
+                [EXE, "serve", *args], env=replica_env(database_url, port, **extra),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+        bases = [f"http://127.0.0.1:{port}" for port, _ in started]
+        for base, (_, proc) in zip(bases, started):
+            wait_healthy(proc, base)
+        yield bases
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+        for _, proc in started:
+            proc.send_signal(signal.SIGTERM)
+        for _, proc in started:
+            try:
+                proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+
+
+@contextmanager
+def replica(database_url: str, *args: str, **extra: str) -> Iterator[str]:
+    with replicas(database_url, 1, *args, **extra) as (base,):
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +89,10 @@ def replica_urls(tmp_path_factory) -> Iterator[tuple[str, str]]:
     scenarios = tmp_path_factory.mktemp("scenarios")
     (scenarios / "every-fifth.yaml").write_text(EVERY_FIFTH)
     (scenarios / "three-a-minute.yaml").write_text(THREE_A_MINUTE)
-    with throwaway_database() as url, ExitStack() as stack:
-        # B starts after A: on an empty database A migrates, B finds the schema at head
-        a = stack.enter_context(replica(url, "--scenarios-dir", str(scenarios)))
-        b = stack.enter_context(replica(url, "--scenarios-dir", str(scenarios)))
-        yield a, b
+    with throwaway_database() as url:
+        # started together on an empty database: one migrates, the other waits for it
+        with replicas(url, 2, "--scenarios-dir", str(scenarios)) as (a, b):
+            yield a, b
 
 
 @pytest.fixture
