@@ -35,10 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runtime.add_vendor(cls(runtime))
     runtime.scenarios = build_engine(runtime)  # raises ScenarioError for a bad --scenario
 
-    runtime.db.migrate()  # Alembic, under a lock: replicas starting together migrate once
-    for vendor in runtime.vendors.values():
-        vendor.on_startup()
-    load_startup_fixtures(runtime)  # --fixtures: validated, the baseline of every sandbox
+    with runtime.db.startup_lock():  # replicas starting together take turns (PostgreSQL)
+        runtime.db.migrate()  # Alembic; a no-op at head
+        for vendor in runtime.vendors.values():
+            vendor.on_startup()
+        load_startup_fixtures(runtime)  # --fixtures: validated, the baseline of every sandbox
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 log = logging.getLogger("emulator.db")
+STARTUP_LOCK_ID = 0x656D7573  # PostgreSQL advisory lock held through start-up ("emus")
 # SQLite conditions outside the emulator's control (another process's lock, a full disk, a
 # read-only or vanished file): logged once per failure in plain words; the request gets its
 # vendor's 500 envelope (emulator/pipeline.py) and the next request tries again.
@@ -53,6 +54,25 @@ class Database:
 
     def create_all(self) -> None:
         SQLModel.metadata.create_all(self.engine)
+
+    @contextmanager
+    def startup_lock(self) -> Iterator[None]:
+        """Processes starting together on one PostgreSQL take turns through start-up
+        (migrations, seeding, fixtures), so none sees another's half-done work. SQLite: a
+        no-op (one process per file; see `serve --workers`)."""
+        if self.is_sqlite:
+            yield
+            return
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": STARTUP_LOCK_ID})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": STARTUP_LOCK_ID})
+                conn.commit()
 
     def migrate(self) -> bool:
         """Schema to the newest Alembic revision (emulator/migrations); cheap when current."""

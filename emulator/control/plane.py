@@ -14,6 +14,7 @@ import time
 import uuid
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from emulator.control import rows
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
@@ -45,7 +46,10 @@ class ControlPlane:
         now = self.wall()
         with self.runtime.db.write_session() as session:
             if session.get(SandboxRow, DEFAULT_SANDBOX) is None:
-                session.add(SandboxRow(id=DEFAULT_SANDBOX, created_at=now, last_used=now))
+                # replicas starting together on one empty database: the first insert wins
+                dialect = postgresql if not self.runtime.db.is_sqlite else sqlite
+                session.execute(dialect.insert(SandboxRow).values(
+                    id=DEFAULT_SANDBOX, created_at=now, last_used=now).on_conflict_do_nothing())
             session.commit()
             for row in session.execute(select(SandboxRow).where(LIVE)).scalars():
                 self._known[row.id] = max(row.last_used, now)  # a restart is not idleness

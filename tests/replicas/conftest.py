@@ -89,9 +89,13 @@ def replica_urls(tmp_path_factory) -> Iterator[tuple[str, str]]:
     scenarios = tmp_path_factory.mktemp("scenarios")
     (scenarios / "every-fifth.yaml").write_text(EVERY_FIFTH)
     (scenarios / "three-a-minute.yaml").write_text(THREE_A_MINUTE)
+    fixtures = scenarios / "fixtures.yaml"
+    fixtures.write_text(FIXTURES)
     with throwaway_database() as url:
         # started together on an empty database: one migrates, the other waits for it
-        with replicas(url, 2, "--scenarios-dir", str(scenarios)) as (a, b):
+        # and the same start-up fixtures: loaded once, not once per replica
+        with replicas(url, 2, "--scenarios-dir", str(scenarios), "--fixtures",
+                      str(fixtures)) as (a, b):
             yield a, b
 
 
@@ -107,6 +111,12 @@ def two_replicas(replica_urls) -> Iterator[tuple[httpx.Client, httpx.Client]]:
         yield a, b
 
 
+FIXTURE_ORDER = 9100
+FIXTURES = f"""\
+hlconnect:
+  orders:
+    - {{order_number: {FIXTURE_ORDER}, order_line_id: 1, asset_id: 1000001, status: COMPLETED}}
+"""
 EVERY_FIFTH = """\
 name: every-fifth
 description: every 5th HL asset list is a 503

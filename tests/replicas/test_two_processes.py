@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.hlconnect.helpers import AUTH, sandbox_body
+from tests.replicas.conftest import FIXTURE_ORDER
 
 REGISTER = "/sandbox/purchase/register"
 
@@ -85,3 +86,13 @@ def test_journal_entries_from_both_replicas_are_listed_on_either(two_replicas):
         assert ids[:2] == ["from-b", "from-a"], ids  # newest first, across processes
     assert a.delete("/__admin/requests").status_code == 204
     assert b.get("/__admin/requests").json()["total"] == 0
+
+
+def test_replicas_started_together_loaded_the_fixtures_once(replica_urls):
+    import httpx
+
+    for base in replica_urls:  # the default sandbox holds the start-up fixtures
+        lines = httpx.get(f"{base}/purchase/info", params={"order_id": FIXTURE_ORDER},
+                          headers=AUTH, timeout=30)
+        assert lines.status_code == 200, lines.text
+        assert [line["status"] for line in lines.json()] == ["COMPLETED"]
