@@ -36,6 +36,13 @@ def test_hlconnect_flow(backend):
     assert client.get(line["download_url"].replace("http://testserver", "")).status_code == 403
     r = client.post("/sandbox/purchase/register", headers=AUTH, json=sandbox_body(order=12))
     assert r.status_code == 201, r.text
+    # ids are 64-bit on every backend (PostgreSQL's INTEGER would refuse this one)
+    top = 2**63 - 1
+    r = client.post("/sandbox/purchase/register", headers=AUTH,
+                    json=sandbox_body(order=top, line=top))
+    assert r.status_code == 201, r.text
+    [line] = info(client, top, prefix="/sandbox").json()
+    assert line["order_line_id"] == top, line
 
 
 def test_scenario_counters_and_journal(backend):

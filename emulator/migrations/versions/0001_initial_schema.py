@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:53:15.678096
+Create Date: 2026-11-22 20:14:23.642672
 """
 from typing import Sequence, Union
 
@@ -156,7 +156,7 @@ def upgrade() -> None:
     op.create_table('hl_fixture_asset',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('sandbox', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('asset_id', sa.Integer(), nullable=False),
+    sa.Column('asset_id', sa.BigInteger(), nullable=False),
     sa.Column('data', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('pk'),
     sa.UniqueConstraint('sandbox', 'asset_id', name='uq_hl_fixture_asset')
@@ -168,11 +168,11 @@ def upgrade() -> None:
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('sandbox', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('environment', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('account', sa.Integer(), nullable=False),
-    sa.Column('order_number', sa.Integer(), nullable=False),
-    sa.Column('order_line_id', sa.Integer(), nullable=False),
-    sa.Column('parent_line_id', sa.Integer(), nullable=True),
-    sa.Column('asset_id', sa.Integer(), nullable=False),
+    sa.Column('account', sa.BigInteger(), nullable=False),
+    sa.Column('order_number', sa.BigInteger(), nullable=False),
+    sa.Column('order_line_id', sa.BigInteger(), nullable=False),
+    sa.Column('parent_line_id', sa.BigInteger(), nullable=True),
+    sa.Column('asset_id', sa.BigInteger(), nullable=False),
     sa.Column('customer', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('unit_price', sa.Float(), nullable=False),
@@ -194,8 +194,8 @@ def upgrade() -> None:
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('sandbox', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('token_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('account', sa.Integer(), nullable=False),
-    sa.Column('order_number', sa.Integer(), nullable=False),
+    sa.Column('account', sa.BigInteger(), nullable=False),
+    sa.Column('order_number', sa.BigInteger(), nullable=False),
     sa.Column('spent_at', sa.Float(), nullable=False),
     sa.PrimaryKeyConstraint('pk'),
     sa.UniqueConstraint('sandbox', 'token_id', name='uq_hl_spent_token')

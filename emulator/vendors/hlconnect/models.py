@@ -6,8 +6,13 @@ systems at HL); `sandbox` is the emulator's own isolation (X-Emulator-Sandbox).
 
 from __future__ import annotations
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+# HL ids are 64-bit (schemas.INT64_MAX): BIGINT, or PostgreSQL refuses ids above 2**31 - 1
+def _id(**kwargs):
+    return Field(sa_type=BigInteger, **kwargs)
 
 
 class HLOrderLine(SQLModel, table=True):
@@ -21,11 +26,11 @@ class HLOrderLine(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     sandbox: str = Field(max_length=64, index=True)
     environment: str = Field(max_length=16)  # production | sandbox
-    account: int
-    order_number: int
-    order_line_id: int
-    parent_line_id: int | None = None  # set on the lines of single parts of an ensemble
-    asset_id: int
+    account: int = _id()
+    order_number: int = _id()
+    order_line_id: int = _id()
+    parent_line_id: int | None = _id(default=None)  # on the lines of an ensemble's parts
+    asset_id: int = _id()
     customer: str = Field(max_length=500)
     quantity: int
     unit_price: float
@@ -53,8 +58,8 @@ class HLSpentToken(SQLModel, table=True):
     pk: int | None = Field(default=None, primary_key=True)
     sandbox: str = Field(max_length=64, index=True)
     token_id: str = Field(max_length=64)
-    account: int
-    order_number: int
+    account: int = _id()
+    order_number: int = _id()
     spent_at: float
 
 
@@ -67,5 +72,5 @@ class HLFixtureAsset(SQLModel, table=True):
 
     pk: int | None = Field(default=None, primary_key=True)
     sandbox: str = Field(max_length=64, index=True)
-    asset_id: int
+    asset_id: int = _id()
     data: str  # the AssetItem as JSON
