@@ -51,13 +51,14 @@ def _stored_rows(db: Path, base: int) -> int:
 
 
 def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
-             paced_seconds: float, soak_total: int = 0) -> None:
+             paced_seconds: float, soak_total: int = 0, label: str = "emulator",
+             source: Path | None = None) -> None:
     """Scenarios 1-5 on one emulator process; with `soak_total`, the same process is then
     topped up to that many answered requests for the second RSS reading."""
-    db = ctx.workdir / "compare.db"
+    db = ctx.workdir / f"compare-{len(ctx.servers)}.db"
     seed.create_schema(db)
     seed.gms_purchases(db, gms_purchases)
-    server = ctx.emulator(db)
+    server = ctx.emulator(db, label=label, source=source)
     server.wait_ready()
     time.sleep(0.5)  # let start-up allocations settle
     rss_start = server.rss_mb()

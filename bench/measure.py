@@ -31,10 +31,13 @@ class Context:
         self.servers.append(server)
         return server
 
-    def emulator(self, db: Path, extra_args: list[str] | None = None) -> Server:
-        """Start (and track) an emulator on `db`."""
-        return self.track(start_emulator(self.workdir, db, extra_args=extra_args,
-                                         source=self.emulator_source))
+    def emulator(self, db: Path, extra_args: list[str] | None = None,
+                 label: str = "emulator", source: Path | None = None) -> Server:
+        """Start (and track) an emulator on `db`; `label` names it in the results."""
+        server = start_emulator(self.workdir, db, extra_args=extra_args,
+                                source=source or self.emulator_source)
+        server.name = label
+        return self.track(server)
 
     def stop_all(self) -> None:
         for server in self.servers:

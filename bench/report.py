@@ -15,7 +15,7 @@ END = "<!-- bench:results:end -->"
 
 def markers(block: str = "results") -> tuple[str, str]:
     return f"<!-- bench:{block}:start -->", f"<!-- bench:{block}:end -->"
-SYSTEMS = ("emulator", "wiremock", "prism")
+SYSTEMS = ("emulator", "emulator + proposals", "wiremock", "prism")
 
 
 @dataclass
@@ -128,7 +128,8 @@ def write_chart(png: Path, report: Report) -> bool:
         return False
     scenarios = list(dict.fromkeys(r.scenario for r in report.rows))
     systems = [s for s in SYSTEMS if any(r.system == s for r in report.rows)]
-    colours = {"emulator": "#2b8a3e", "wiremock": "#1c7ed6", "prism": "#e8590c"}
+    colours = {"emulator": "#2b8a3e", "emulator + proposals": "#94d82d", "wiremock": "#1c7ed6",
+               "prism": "#e8590c"}
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
     width = 0.8 / max(1, len(systems))
     for metric, ax, label in (("rps", axes[0], "requests/s (higher is better)"),

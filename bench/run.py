@@ -54,7 +54,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--shared-machine", action="store_true",
                    help="say in the results that other work ran on the machine meanwhile")
     p.add_argument("--with-proposals", action="store_true",
-                   help="run a copy of the emulator with bench/proposals/*.patch applied")
+                   help="also measure scenarios 1-5 on a copy of the emulator with "
+                        "bench/proposals/*.patch applied")
     p.add_argument("--block", default="results",
                    help="which results block of --output to rewrite (results)")
     args = p.parse_args(argv)
@@ -79,8 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="purchase-emulator-bench-"))
     ctx = Context(wrk=found.wrk, load=load, workdir=workdir)
     patches = sorted((Path(__file__).resolve().parent / "proposals").glob("*.patch"))
-    if args.with_proposals:
-        ctx.emulator_source = systems.patched_source(workdir, patches)
+    patched = systems.patched_source(workdir, patches) if args.with_proposals else None
     report = rep.Report(machine=machine.describe(found.wrk, found.java),
                         load={"threads": load.threads, "connections": load.connections,
                               "duration": load.duration, "warmup": load.warmup,
@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             compare.emulator(ctx, report, gms_purchases=args.gms_purchases, rate=args.rate,
                              paced_seconds=args.paced_seconds,
                              soak_total=args.soak_requests if "memory" in stages else 0)
+            if patched is not None:  # the same scenarios, right after, on the patched copy
+                print("== scenarios 1-5: emulator + proposals", flush=True)
+                compare.emulator(ctx, report, gms_purchases=args.gms_purchases,
+                                 rate=args.rate, paced_seconds=args.paced_seconds,
+                                 label="emulator + proposals", source=patched)
         if "peers" in stages:
             print("== scenarios 1, 2 (4, 5): peers", flush=True)
             compare.peers(ctx, report, found, rate=args.rate, paced_seconds=args.paced_seconds)
@@ -116,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         report.machine["load average at end"] = " ".join(
             f"{v:.2f}" for v in machine.load_average())
         report.machine["run time"] = f"{time.time() - started:.0f} s"
-        if args.with_proposals:
-            report.machine["emulator"] = ("a copy with " + ", ".join(
-                f"`bench/proposals/{p.name}`" for p in patches) + " applied")
+        if patched is not None:
+            report.machine["emulator + proposals"] = ("a copy of the emulator with " + ", ".join(
+                f"`bench/proposals/{p.name}`" for p in patches) + " applied, measured right "
+                "after the emulator as committed")
         if args.shared_machine:
             report.machine["note"] = ("the machine was shared with other work during this run; "
                                       "absolute figures are noisy")
