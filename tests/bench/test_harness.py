@@ -79,7 +79,7 @@ def test_checks_compare_ratios_and_thresholds():
     assert found["Scenario 1: emulator ≥ 1.0 × wiremock (requests/s)"].ok is True
     assert found["Scenario 1: emulator ≥ 2.5 × prism (requests/s)"].ok is True
     assert found["Scenario 2: emulator ≥ 1.0 × wiremock (requests/s)"].ok is False
-    cold = found["Cold start (launch → 200 on /__admin/health), median"]
+    cold = found["Cold start (launch → 200 on /__admin/health, new database), median"]
     assert (cold.value, cold.ok) == ("0.900 s", True)
     assert found["RSS after start"].ok is None  # not measured is not a pass
 
