@@ -26,8 +26,8 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.splitlines()[0])
-    p.add_argument("--duration", type=float, default=10, help="measured seconds per run (10)")
-    p.add_argument("--warmup", type=float, default=3, help="warm-up seconds per run (3)")
+    p.add_argument("--duration", type=float, default=8, help="measured seconds per run (8)")
+    p.add_argument("--warmup", type=float, default=2, help="warm-up seconds per run (2)")
     p.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     p.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
     p.add_argument("--flow-connections", type=int, default=8,
