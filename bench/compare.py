@@ -51,53 +51,75 @@ def _stored_rows(db: Path, base: int) -> int:
 
 
 def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
-             paced_seconds: float, soak_total: int = 0, label: str = "emulator",
-             source: Path | None = None) -> None:
-    """Scenarios 1-5 on one emulator process; with `soak_total`, the same process is then
-    topped up to that many answered requests for the second RSS reading."""
-    db = ctx.workdir / f"compare-{len(ctx.servers)}.db"
-    seed.create_schema(db)
-    seed.gms_purchases(db, gms_purchases)
-    server = ctx.emulator(db, label=label, source=source)
-    server.wait_ready()
-    time.sleep(0.5)  # let start-up allocations settle
-    rss_start = server.rss_mb()
-    client.hl_completed_order(server.port, INFO_ORDER)
-    warm_system(ctx, server, INFO_ORDER)
+             paced_seconds: float, soak_total: int = 0,
+             variants: list[tuple[str, Path | None]] | None = None) -> None:
+    """Scenarios 1-5 on one emulator process per variant (label, patched source or None).
+    With several variants all run at once and each scenario is measured on each in turn, so
+    they see the same machine. With `soak_total`, the first variant's process is then topped
+    up to that many answered requests for the second RSS reading."""
+    variants = variants or [("emulator", None)]
+    servers: list[tuple[systems.Server, Path, float]] = []
+    for label, source in variants:
+        db = ctx.workdir / f"compare-{len(ctx.servers)}.db"
+        seed.create_schema(db)
+        seed.gms_purchases(db, gms_purchases)
+        server = ctx.emulator(db, label=label, source=source)
+        server.wait_ready()
+        time.sleep(0.5)  # let start-up allocations settle
+        servers.append((server, db, server.rss_mb()))
+        client.hl_completed_order(server.port, INFO_ORDER)
+    for server, _, _ in servers:
+        warm_system(ctx, server, INFO_ORDER)
 
-    report.rows.append(measure(ctx, server, S1, "info", {"order": INFO_ORDER})[0])
+    def each(step) -> None:
+        for server, db, _ in servers:
+            step(server, db)
 
-    row, result = measure(ctx, server, S2, "register",
-                          {"path": REGISTER_PATH, "body": REGISTER_BODY}, fresh_base=True)
-    created = result.statuses.get("201", 0)
-    stored = _stored_rows(db, int(result.args["base"]))
-    # wrk stops counting at the deadline, so up to one request per connection may be stored
-    # without its 201 having been counted; never fewer rows than 201s.
-    row.note = f"{stored:,} rows stored for {created:,} × 201"
-    report.register_rows = (created, stored)
-    report.rows.append(row)
+    each(lambda server, db: report.rows.append(
+        measure(ctx, server, S1, "info", {"order": INFO_ORDER})[0]))
 
-    flow_c = ctx.load.flow_connections
-    row, result = measure(ctx, server, S3, "flow", {}, threads=flow_c, connections=flow_c,
-                          fresh_base=True)
-    row.note = f"{result.flows_per_s:,.0f} flows/s (5 requests each)"
-    report.flows_per_s = result.flows_per_s
-    report.rows.append(row)
+    def register(server: systems.Server, db: Path) -> None:
+        row, result = measure(ctx, server, S2, "register",
+                              {"path": REGISTER_PATH, "body": REGISTER_BODY}, fresh_base=True)
+        created = result.statuses.get("201", 0)
+        stored = _stored_rows(db, int(result.args["base"]))
+        # wrk stops counting at the deadline, so up to one request per connection may be
+        # stored without its 201 having been counted; never fewer rows than 201s.
+        row.note = f"{stored:,} rows stored for {created:,} × 201"
+        if server.name == "emulator":
+            report.register_rows = (created, stored)
+        report.rows.append(row)
+    each(register)
 
-    report.rows.append(measure(ctx, server, S4, "get", {
+    def flow(server: systems.Server, db: Path) -> None:
+        flow_c = ctx.load.flow_connections
+        row, result = measure(ctx, server, S3, "flow", {}, threads=flow_c,
+                              connections=flow_c, fresh_base=True)
+        row.note = f"{result.flows_per_s:,.0f} flows/s (5 requests each)"
+        if server.name == "emulator":
+            report.flows_per_s = result.flows_per_s
+        report.rows.append(row)
+    each(flow)
+
+    each(lambda server, db: report.rows.append(measure(ctx, server, S4, "get", {
         "path": GMS_LIST, "token": "gms-demo-token", "body_has": '"perPage":24'},
-        note=f"product with {gms_purchases:,} purchases")[0])
+        note=f"product with {gms_purchases:,} purchases")[0]))
 
-    status, login, _ = client.call(server.port, "GET", GVP_LOGIN)
-    if status == 200 and isinstance(login, dict) and login.get("StatusCode") == 0:
-        path = GVP_CREATE.format(token=login["Content"]["Token"])
-        report.rows.append(measure(ctx, server, S5, "get", {
-            "path": path, "body_has": '"StatusCode":0'},
-            note="Billing, credit top-up; unsigned (OAuth lenient)")[0])
-    else:
-        report.notes.append(f"Scenario 5 skipped: GVP login answered {status}: {login}")
+    def gvp(server: systems.Server, db: Path) -> None:
+        status, login, _ = client.call(server.port, "GET", GVP_LOGIN)
+        if status == 200 and isinstance(login, dict) and login.get("StatusCode") == 0:
+            path = GVP_CREATE.format(token=login["Content"]["Token"])
+            report.rows.append(measure(ctx, server, S5, "get", {
+                "path": path, "body_has": '"StatusCode":0'},
+                note="Billing, credit top-up; unsigned (OAuth lenient)")[0])
+        else:
+            report.notes.append(f"Scenario 5 skipped: GVP login answered {status}: {login}")
+    each(gvp)
 
-    _paced_info(ctx, server, report, rate, paced_seconds)
+    each(lambda server, db: _paced_info(ctx, server, report, rate, paced_seconds))
+    for server, _, _ in servers[1:]:
+        server.stop()
+    server, _, rss_start = servers[0]
     if soak_total:
         result = soak(ctx, server, soak_total, INFO_ORDER)
         report.facts["memory"] = {

@@ -89,14 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "compare" in stages:
             print("== scenarios 1-5: emulator", flush=True)
+            variants = [("emulator", None)]
+            if patched is not None:  # measured in turn with the emulator as committed
+                variants.append(("emulator + proposals", patched))
             compare.emulator(ctx, report, gms_purchases=args.gms_purchases, rate=args.rate,
-                             paced_seconds=args.paced_seconds,
+                             paced_seconds=args.paced_seconds, variants=variants,
                              soak_total=args.soak_requests if "memory" in stages else 0)
-            if patched is not None:  # the same scenarios, right after, on the patched copy
-                print("== scenarios 1-5: emulator + proposals", flush=True)
-                compare.emulator(ctx, report, gms_purchases=args.gms_purchases,
-                                 rate=args.rate, paced_seconds=args.paced_seconds,
-                                 label="emulator + proposals", source=patched)
         if "peers" in stages:
             print("== scenarios 1, 2 (4, 5): peers", flush=True)
             compare.peers(ctx, report, found, rate=args.rate, paced_seconds=args.paced_seconds)
@@ -123,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         report.machine["run time"] = f"{time.time() - started:.0f} s"
         if patched is not None:
             report.machine["emulator + proposals"] = ("a copy of the emulator with " + ", ".join(
-                f"`bench/proposals/{p.name}`" for p in patches) + " applied, measured right "
-                "after the emulator as committed")
+                f"`bench/proposals/{p.name}`" for p in patches) + " applied; both run at once "
+                "and each scenario is measured on one, then the other")
         if args.shared_machine:
             report.machine["note"] = ("the machine was shared with other work during this run; "
                                       "absolute figures are noisy")
