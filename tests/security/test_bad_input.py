@@ -221,6 +221,9 @@ GVP_CASES = {
     "duplicate query parameter": (lambda c: c.get(
         f"{BUY}?token={rich(c)}&productId=6001&productId=abc&productType=Movie"
         "&pricingModelId=301&paymentType=Billing&pin=1234"), 1011, 200),
+    "empty integer parameter": (lambda c: buy(c, productId=""), 1011, 200),
+    "control character as an integer": (lambda c: c.get(
+        "/AuthenticationService.svc/GetTime?deviceType=%1D"), 1011, 200),
     "missing token": (lambda c: buy(c, token=""), 1001, 200),
     "doubled Authorization": (lambda c: c.get(BUY, headers=[
         ("Authorization", 'OAuth oauth_consumer_key="gvp-demo-key"'),

@@ -42,9 +42,10 @@ class Params:
         return value if value not in (None, "") else None
 
     def int(self, name: str, default: int = 0) -> int:
-        value = self._values.get(name.lower(), "").strip()
-        if value == "":
-            return default
+        raw = self._values.get(name.lower())
+        if raw is None:
+            return default  # missing: WCF binds default(int); present but empty does not convert
+        value = raw.strip()
         try:
             number = int(value)
         except ValueError:
