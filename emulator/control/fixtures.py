@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,7 @@ from emulator.control.models import DEFAULT_SANDBOX, SandboxRow
 from emulator.control.plane import plane
 from emulator.errors import Unprocessable
 from emulator.runtime import Runtime, get_runtime
+from emulator.scenario_engine.loader import ScenarioError, parse_yaml
 
 log = logging.getLogger("emulator.control")
 router = APIRouter(prefix="/__admin", tags=["admin"])
@@ -31,6 +33,38 @@ router = APIRouter(prefix="/__admin", tags=["admin"])
 
 class FixtureError(ValueError):
     """A fixture document that cannot be loaded; the message names file and field."""
+
+
+class FixtureDocument(dict):
+    """A parsed fixture document that remembers its text, so errors can name a line."""
+
+    text: str = ""
+
+
+_FIELD_PATH = re.compile(r"^((?:[A-Za-z_][\w-]*|\[\d+\])(?:\.[A-Za-z_][\w-]*|\[\d+\])*): ")
+
+
+def _line_of(data: dict, vendor: str, detail: str) -> int | None:
+    """The line of the field a vendor's error names (`assets[1].min_qty: ...`), if found."""
+    text = getattr(data, "text", "")
+    found = _FIELD_PATH.match(detail)
+    if "\n" not in text.strip() or not found:
+        return None  # a one-line (JSON) body: a line number would say nothing
+    try:
+        node = parse_yaml(text, "")  # line-tracking (safe) loader of the scenario engine
+    except ScenarioError:
+        return None
+    parts = re.findall(r"[A-Za-z_][\w-]*|\[\d+\]", found.group(1))
+    if parts and parts[0] != vendor:
+        parts.insert(0, vendor)
+    line = None
+    for part in parts:
+        key = int(part[1:-1]) if part.startswith("[") else part
+        lines = getattr(node, "lines", None)
+        if lines is None or key not in lines:
+            break
+        line, node = lines[key], node[key]
+    return line
 
 
 def parse_text(text: str, origin: str) -> dict:
@@ -46,7 +80,9 @@ def parse_text(text: str, origin: str) -> dict:
     if not isinstance(data, dict):
         raise FixtureError(f"{origin}: the top level must be a mapping of vendor name to "
                            f"that vendor's fixtures, not {type(data).__name__}")
-    return data
+    document = FixtureDocument(data)
+    document.text = text
+    return document
 
 
 def read_file(path: Path) -> dict:
@@ -78,8 +114,10 @@ def apply_fixtures(runtime, sandbox: str, data: dict, origin: str) -> int:
             try:
                 runtime.vendors[name].load_fixtures(sandbox, section or {})
             except (ValueError, TypeError, KeyError) as exc:
-                detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-                raise FixtureError(f"{origin}: {name}: {detail}") from None
+                detail = str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)
+                line = _line_of(data, name, detail)
+                where = f" (line {line})" if line else ""
+                raise FixtureError(f"{origin}: {name}: {detail}{where}") from None
     except FixtureError:
         with runtime.db.write_session() as session:
             rows.delete_above(session.connection(), runtime, sandbox, marks)

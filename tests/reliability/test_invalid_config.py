@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pytest
 
 from emulator import cli
 
@@ -93,10 +92,11 @@ def test_serve_refuses_a_broken_fixture_file_with_file_and_field(tmp_path, capsy
     assert "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="control plane: fixture errors name file and field but "
-                   "not the line (only YAML syntax errors carry one); proposed fix in "
-                   "docs/reliability.md")
-def test_fixture_errors_name_the_line(make_client):
+def test_fixture_errors_name_the_line(make_client, tmp_path, capsys):
     client = make_client()
     r = client.post("/__admin/fixtures", content=BAD_FIXTURE)
-    assert "line 4" in r.json()["detail"], r.text
+    assert r.json()["detail"].endswith("(line 4)"), r.text
+    bad = tmp_path / "fixtures.yaml"
+    bad.write_text(BAD_FIXTURE)
+    code, err = _serve(tmp_path, capsys, "--fixtures", str(bad))
+    assert code == 2 and "hlconnect.assets[1].min_qty" in err and "(line 4)" in err, err
