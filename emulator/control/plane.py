@@ -15,6 +15,7 @@ import uuid
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from emulator.control import rows
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
@@ -66,7 +67,11 @@ class ControlPlane:
         if known:
             self._known[sandbox] = now
         if self.idle_seconds and now - self._last_sweep >= self.sweep_interval:
-            self.sweep()
+            try:
+                self.sweep()
+            except SQLAlchemyError:  # housekeeping: a locked or read-only store must not fail
+                self._last_sweep = now  # the request (emulator.db logged why); retry later
+                log.warning("idle-sandbox sweep skipped: the state store is unavailable")
         return known
 
     @property
