@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Callable
 
 from sqlalchemy import BigInteger, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Field, SQLModel
 
 State = tuple[float, float | None]  # (offset, frozen_at)
@@ -154,9 +154,15 @@ class ClockRegistry:
 
     def _refresh(self, sandbox: str, clock: Clock) -> None:
         t = self._table
-        with self._db.engine.connect() as conn:
-            row = conn.execute(select(t.c.offset, t.c.frozen_at, t.c.version)
-                               .where(t.c.sandbox == sandbox)).first()
+        query = select(t.c.offset, t.c.frozen_at, t.c.version).where(t.c.sandbox == sandbox)
+        try:  # one autocommit round trip on PostgreSQL (emulator/db.py: quick_engine)
+            with self._db.quick_engine.connect() as conn:
+                row = conn.execute(query).first()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            with self._db.quick_engine.connect() as conn:  # the server restarted: once more
+                row = conn.execute(query).first()
         if row is None:
             if clock.version != 0:  # never set, or forgotten (perhaps by another process)
                 clock._load(0.0, self._start, 0)

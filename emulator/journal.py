@@ -105,7 +105,9 @@ class Journal:
         data = orjson.dumps({name: getattr(entry, name) for name in _STORED},
                             option=orjson.OPT_NON_STR_KEYS).decode()
         # once per request: a Core connection and a prebuilt statement, not an ORM session
-        with self.db.write_connection() as conn:
+        # PostgreSQL: autocommit statements on Database.quick_engine (one round trip each)
+        with (self.db.write_connection() if self.db.is_sqlite
+              else self.db.quick_engine.connect()) as conn:
             entry.id = conn.execute(self._insert, {"sandbox": entry.sandbox,
                                                    "data": data}).scalar_one()
             if self._due(entry.sandbox):
