@@ -71,8 +71,10 @@ def serve(database_url: str, cwd: str) -> Iterator[tuple[str, float]]:
     env.update({"EMULATOR_DATABASE_URL": database_url, "EMULATOR_PORT": str(port),
                 "EMULATOR_LOG_FORMAT": "json"})
     started = time.perf_counter()
+    # logs go to a file: an unread pipe fills up and then blocks the server mid-request
+    log = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen([EXE, "serve"], env=env, cwd=cwd,  # nosec B603
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -82,16 +84,18 @@ def serve(database_url: str, cwd: str) -> Iterator[tuple[str, float]]:
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None:
-                raise RuntimeError(f"emulator exited: {proc.stderr.read()}")
+                log.seek(0)
+                raise RuntimeError(f"emulator exited: {log.read()[-2000:]}")
             time.sleep(0.005)
         yield base, time.perf_counter() - started
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
-            proc.communicate(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.communicate()
+            proc.wait()
+        log.close()
 
 
 def startup_times(database_url: str, cwd: str, starts: int) -> dict[str, float]:

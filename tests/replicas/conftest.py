@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ def replica_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
     return env
 
 
-def wait_healthy(proc: subprocess.Popen, base: str, limit: float = 30.0) -> float:
+def wait_healthy(proc: subprocess.Popen, base: str, log=None, limit: float = 30.0) -> float:
     """Seconds from now until health answers 200 (the process must stay up)."""
     started = time.monotonic()
     while True:
@@ -45,7 +46,11 @@ def wait_healthy(proc: subprocess.Popen, base: str, limit: float = 30.0) -> floa
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            raise AssertionError(f"replica exited {proc.returncode}: {proc.stderr.read()}")
+            output = ""
+            if log is not None:
+                log.seek(0)
+                output = log.read()[-3000:]
+            raise AssertionError(f"replica exited {proc.returncode}: {output}")
         if time.monotonic() - started > limit:
             raise AssertionError(f"no health within {limit} s")
         time.sleep(0.02)  # readiness poll of a real process, not a test waiting on time
@@ -54,26 +59,31 @@ def wait_healthy(proc: subprocess.Popen, base: str, limit: float = 30.0) -> floa
 @contextmanager
 def replicas(database_url: str, count: int, *args: str, **extra: str) -> Iterator[list[str]]:
     """`count` processes started at once (as compose starts its replicas), all healthy."""
-    started = []
+    started, logs = [], []
     try:
         for _ in range(count):
             port = free_port()
+            # output to a file, not a pipe: an unread pipe fills up and blocks the server
+            log = tempfile.TemporaryFile("w+")
+            logs.append(log)
             started.append((port, subprocess.Popen(
                 [EXE, "serve", *args], env=replica_env(database_url, port, **extra),
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+                stdout=log, stderr=subprocess.STDOUT, text=True)))
         bases = [f"http://127.0.0.1:{port}" for port, _ in started]
-        for base, (_, proc) in zip(bases, started):
-            wait_healthy(proc, base)
+        for base, (_, proc), log in zip(bases, started, logs):
+            wait_healthy(proc, base, log)
         yield bases
     finally:
         for _, proc in started:
             proc.send_signal(signal.SIGTERM)
         for _, proc in started:
             try:
-                proc.communicate(timeout=20)
+                proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                proc.communicate()
+                proc.wait()
+        for log in logs:
+            log.close()
 
 
 @contextmanager
