@@ -15,6 +15,7 @@ connections each (two wrk runs at once, added up) — client-side balancing, no 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -38,6 +39,7 @@ from bench.wrk import WrkResult, run_wrk
 EXE = str(Path(sys.executable).parent / "purchase-emulator")
 ADMIN_URL = os.environ.get("EMULATOR_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 AUTH = {"Authorization": "Bearer hl-demo-token"}
+_RUNS = itertools.count(1)  # each wrk run registers order numbers no other run used
 
 
 def free_port() -> int:
@@ -131,7 +133,8 @@ def mixed(wrk: str, bases: list[str], order: int, connections: int,
     def run(i: int, base: str) -> None:
         results[i] = run_wrk(wrk, base, "mixed", {
             "order": order, "path": REGISTER_PATH, "body": REGISTER_BODY,
-            "base": 10_000_000 + i * 100_000_000_000}, threads=1, connections=per,
+            "base": next(_RUNS) * 1_000_000_000_000 + i * 100_000_000_000}, threads=1,
+            connections=per,
             duration=duration)
 
     threads = [threading.Thread(target=run, args=(i, b)) for i, b in enumerate(bases)]
@@ -144,7 +147,9 @@ def mixed(wrk: str, bases: list[str], order: int, connections: int,
             "rps": round(sum(r.rps for r in done), 1),
             "p50_ms": round(max(r.p50_ms for r in done), 2),
             "p99_ms": round(max(r.p99_ms for r in done), 2),
-            "errors": sum(r.errors for r in done)}
+            "errors": sum(r.errors for r in done),
+            "statuses": {k: sum(r.statuses.get(k, 0) for r in done)
+                         for k in sorted({k for r in done for k in r.statuses})}}
 
 
 def main(argv: list[str] | None = None) -> int:
