@@ -48,9 +48,13 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[rank]
 
 
+IDLE_LIMIT_S = 4.0  # servers close idle keep-alive connections (uvicorn after 5 s)
+
+
 class _Conn:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        self.used = time.perf_counter()
 
     async def exchange(self, request: bytes) -> int:
         self.writer.write(request)
@@ -84,18 +88,37 @@ async def _run(port: int, make_request: Callable[[int], bytes], rate: float, sec
     total = int(rate * seconds)
     interval = 1.0 / rate
 
+    async def fresh() -> _Conn:
+        return _Conn(*await asyncio.open_connection("127.0.0.1", port))
+
     async def one(index: int, due: float) -> None:
         nonlocal errors, ok
-        conn = idle.pop() if idle else None
+        conn = None
+        while idle and conn is None:
+            conn = idle.pop()
+            if time.perf_counter() - conn.used > IDLE_LIMIT_S:  # the server may have closed it
+                conn.writer.close()
+                conn = None
+        request = make_request(index)
         try:
             if conn is None:
-                conn = _Conn(*await asyncio.open_connection("127.0.0.1", port))
-            status = await conn.exchange(make_request(index))
+                conn = await fresh()
+                status = await conn.exchange(request)
+            else:
+                try:
+                    status = await conn.exchange(request)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    # a reused connection closed by the server meanwhile: not the server's
+                    # answer to this request, so retry once on a new one (still timed from due)
+                    conn.writer.close()
+                    conn = await fresh()
+                    status = await conn.exchange(request)
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             errors += 1
             if conn is not None:
                 conn.writer.close()
             return
+        conn.used = time.perf_counter()
         latencies.append(time.perf_counter() - due)
         if status == expect:
             ok += 1
