@@ -99,8 +99,8 @@ def measurements(report: Report) -> list[tuple[str, str]]:
     if mem:
         out.append(("RSS after start / after the soak",
                     f"{mem['rss_start_mb']} MB / {mem['rss_after_mb']} MB after "
-                    f"{mem['requests']:,} requests (half info, half new registers; "
-                    f"{mem['errors']} errors)"))
+                    f"{mem['requests']:,} requests (scenarios 1-5, then scenarios 1 and 2 "
+                    f"alternating; {mem['errors']} errors)"))
     for size, s in sorted((report.facts.get("scale") or {}).items()):
         out.append((f"Info with {size:,} stored orders (random order each request)",
                     f"200/s: p50 {s['paced_p50_ms']:.2f} ms, p99 {s['paced_p99_ms']:.2f} ms; "
