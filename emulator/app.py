@@ -56,11 +56,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
 
-    for router in control_routers(runtime):
-        app.include_router(router)
     for vendor in runtime.vendors.values():
         for router in vendor.routers():
             app.include_router(router)
+    for router in control_routers(runtime):
+        app.include_router(router)
 
     _install_error_rendering(app, runtime)
     app.add_middleware(EmulatorPipeline, runtime=runtime)

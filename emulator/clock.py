@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from typing import Callable
 
-from sqlalchemy import BigInteger, select
+from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Field, SQLModel
 
@@ -134,7 +134,10 @@ class ClockRegistry:
         self._start = start.timestamp() if start is not None else None
         self._clocks: dict[str, Clock] = {}
         self._lock = threading.Lock()
-        self._table = ClockState.__table__
+        self._table = t = ClockState.__table__
+        # built once: the expression and its cache key cost more than the query itself
+        self._read = select(t.c.offset, t.c.frozen_at, t.c.version).where(
+            t.c.sandbox == bindparam("sandbox"))
 
     def get(self, sandbox: str) -> Clock:
         clock = self._clocks.get(sandbox)
@@ -153,16 +156,15 @@ class ClockRegistry:
         return clock
 
     def _refresh(self, sandbox: str, clock: Clock) -> None:
-        t = self._table
-        query = select(t.c.offset, t.c.frozen_at, t.c.version).where(t.c.sandbox == sandbox)
+        params = {"sandbox": sandbox}
         try:  # one autocommit round trip on PostgreSQL (emulator/db.py: quick_engine)
             with self._db.quick_engine.connect() as conn:
-                row = conn.execute(query).first()
+                row = conn.execute(self._read, params).first()
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
             with self._db.quick_engine.connect() as conn:  # the server restarted: once more
-                row = conn.execute(query).first()
+                row = conn.execute(self._read, params).first()
         if row is None:
             if clock.version != 0:  # never set, or forgotten (perhaps by another process)
                 clock._load(0.0, self._start, 0)

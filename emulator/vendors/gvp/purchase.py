@@ -98,7 +98,9 @@ def _purchase(call: Call, token: GvpToken, user: User, state: GvpUserState, orde
     if not is_credit and product is None:
         raise GvpException("ProductDoesNotExist", f"no product {order.product_id} of type "
                                                   f"{order.product_type}")
-    history = purchases_of(call, user.name, product.id) if product else []
+    # a credit can be bought again and again: only its pending purchases matter here
+    history = purchases_of(call, user.name, product.id,
+                           statuses=PENDING if is_credit else None) if product else []
     if product and not is_credit and any(owns(p, now) for p in history):
         raise GvpException("UserAlreadyHasProduct", "the user already has this product")
     if product and not is_credit and order.pricing_model_id and (

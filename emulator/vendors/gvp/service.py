@@ -225,12 +225,15 @@ def complete(call: Call, purchase: GvpPurchase, reason: str) -> None:
         credit(call, purchase.user_name, product.credit_cents if product else purchase.price_cents)
 
 
-def purchases_of(call: Call, user_name: str, product_id: int | None = None) -> list[GvpPurchase]:
+def purchases_of(call: Call, user_name: str, product_id: int | None = None,
+                 statuses: frozenset[str] | None = None) -> list[GvpPurchase]:
     """The user's purchases, oldest first, each settled (see `settle`) as it is read."""
     query = select(GvpPurchase).where(GvpPurchase.sandbox == call.sandbox,
                                       GvpPurchase.user_name == user_name)
     if product_id is not None:
         query = query.where(GvpPurchase.product_id == product_id)
+    if statuses is not None:
+        query = query.where(GvpPurchase.status.in_(statuses))
     found = list(call.session.exec(query.order_by(GvpPurchase.purchase_id)))
     for purchase in found:
         settle(call, purchase)

@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from emulator.vendors.hlconnect import HLConnect
 
 OrderId = Annotated[int, Query(ge=1, le=INT64_MAX)]
-Ctx = Annotated[RequestContext, Depends(get_ctx)]
+
+
+async def _ctx(request: Request) -> RequestContext:
+    # async: FastAPI runs a plain `def` dependency in the thread pool, one hop per request
+    return get_ctx(request)
+
+
+Ctx = Annotated[RequestContext, Depends(_ctx)]
 
 
 def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
@@ -39,7 +46,7 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
     headers = {"X-Environment": environment}
 
     def caller_for(*, disabled_status: int) -> Callable[[Request], Caller]:
-        def dependency(request: Request) -> Caller:
+        async def dependency(request: Request) -> Caller:
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             token = token.strip()
             if scheme.lower() != "bearer" or not token:
@@ -64,7 +71,7 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
         return JSONResponse(content, status_code=status, headers=headers)
 
     @router.get("/health", operation_id=f"connector_health{suffix}")
-    def health() -> Response:
+    async def health() -> Response:
         try:
             with vendor.runtime.db.read_session() as session:
                 session.exec(text("SELECT 1"))
@@ -74,7 +81,7 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
                         {"name": "dam", "health": True}])
 
     @router.get("/assets/list", operation_id=f"connector_assets_list{suffix}")
-    def assets_list(
+    async def assets_list(
         ctx: Ctx, caller: ListCaller,
         page_size: Annotated[int, Query(ge=1, le=vendor.settings.max_page_size)] = 20,
         last_id: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
@@ -101,24 +108,24 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
             return ok(201, None)
 
     @router.get("/purchase/info", operation_id=f"connector_purchase_info{suffix}")
-    def info(ctx: Ctx, caller: AuthCaller, order_id: OrderId) -> Response:
+    async def info(ctx: Ctx, caller: AuthCaller, order_id: OrderId) -> Response:
         status, content = service.info(ctx, caller, order_id)
         if status == 502:  # documented without X-Environment: it is an error
             return JSONResponse(content, status_code=502)
         return ok(status, content)
 
     @router.get("/purchase/download-url", operation_id=f"connector_purchase_download_url{suffix}")
-    def download_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+    async def download_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                      order_line_id: OrderId) -> Response:
         return ok(200, service.link(ctx, caller, order_id, order_line_id, "download"))
 
     @router.get("/purchase/view-url", operation_id=f"connector_purchase_view_url{suffix}")
-    def view_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+    async def view_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                  order_line_id: OrderId) -> Response:
         return ok(200, service.link(ctx, caller, order_id, order_line_id, "view"))
 
     @router.delete("/purchase/cancel", operation_id=f"connector_purchase_cancel{suffix}")
-    def cancel(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
+    async def cancel(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                order_line_id: OrderId) -> Response:
         service.cancel(ctx, caller, order_id, order_line_id)
         return ok(201, None)

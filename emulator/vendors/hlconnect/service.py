@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import orjson
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -34,6 +35,16 @@ if TYPE_CHECKING:
     from emulator.vendors.hlconnect import HLConnect
 
 PRODUCTION, SANDBOX = "production", "sandbox"
+
+# built once: constructing the expression per request cost more than running it
+_ORDER_LINES = select(HLOrderLine).where(
+    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
+    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+).order_by(HLOrderLine.order_line_id)
+_TAKEN_LINE = select(HLOrderLine.order_line_id).where(
+    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
+    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+    HLOrderLine.order_line_id.in_(bindparam("lines", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -164,9 +175,9 @@ class HLService:
 
         line_ids = [line.order_line_id for line in lines]
         with self.runtime.db.write_session() as session:
-            taken = session.exec(select(HLOrderLine.order_line_id).where(
-                *self._order_filter(ctx, caller, req.order_number),
-                HLOrderLine.order_line_id.in_(line_ids))).first()
+            taken = session.exec(_TAKEN_LINE, params={
+                "sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
+                "order": req.order_number, "lines": line_ids}).first()
             if taken is not None:
                 raise Duplicate(f"Order {req.order_number} already has order line {taken}")
             for line in lines:
@@ -225,15 +236,19 @@ class HLService:
 
     def info(self, ctx: RequestContext, caller: Caller, order_id: int) -> tuple[int, object]:
         now = ctx.now()
-        with self.runtime.db.write_session() as session:
-            lines = session.exec(select(HLOrderLine).where(
-                *self._order_filter(ctx, caller, order_id))
-                .order_by(HLOrderLine.order_line_id)).all()
-            if not lines:
-                raise NotFound(f"No orders found for order ID {order_id}")
-            for line in lines:
-                advance(session, line, now, poll=True)
-            session.commit()
+        params = {"sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
+                  "order": order_id}
+        with self.runtime.db.read_session() as session:
+            lines = session.exec(_ORDER_LINES, params=params).all()
+        if any(line.status == PROCESSING for line in lines):
+            # a line may progress or count a poll: read again under the write lock
+            with self.runtime.db.write_session() as session:
+                lines = session.exec(_ORDER_LINES, params=params).all()
+                for line in lines:
+                    advance(session, line, now, poll=True)
+                session.commit()
+        if not lines:
+            raise NotFound(f"No orders found for order ID {order_id}")
         if any(line.status == PROCESSING for line in lines):
             return 202, {"status": PROCESSING}
         failed = [line for line in lines if line.status == FAILED]
