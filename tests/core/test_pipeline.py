@@ -50,3 +50,12 @@ def test_streamed_responses_reach_the_client_whole(client, tmp_path):
     r = client.get("/__admin/test-file")
     assert r.status_code == 200
     assert r.content == payload.read_bytes()
+
+
+def test_lone_surrogates_echoed_in_an_error_are_replaced_not_a_500(client):
+    """JSON may carry lone UTF-16 surrogates; echoing one (here, as an unknown fixture key)
+    must not break the UTF-8 encoder."""
+    r = client.post("/__admin/fixtures", content=b'{"\\ud9e1x": 1}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert "unknown vendor" in r.json()["detail"]
