@@ -31,3 +31,24 @@ def test_one_json_log_line_per_request(client, caplog):
     assert line["sandbox"] == "default"
     assert isinstance(line["duration_ms"], float)
     assert line["rules"] == []
+
+
+def test_log_handler_follows_a_swapped_stderr(monkeypatch, capsys):
+    """configure_logging must not keep a stream that is later closed (in-process CLI runs
+    under pytest capture did, and later servers in the same process failed to log)."""
+    import io
+    import sys
+
+    from emulator.logs import configure_logging
+
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure_logging("json")
+    first.close()
+    second = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", second)
+    logging.getLogger("emulator.request").info("hello")
+    assert '"message":"hello"' in second.getvalue()
+    logging.getLogger("emulator").handlers.clear()
+    logging.getLogger("emulator").propagate = True
+    logging.getLogger("emulator").setLevel(logging.NOTSET)
