@@ -127,18 +127,35 @@ def render_page(provider: str, title: str, price_cents: int, purchase_id: int, s
 
 
 # -- what the page does (runs in a worker thread) --------------------------------------------------
-def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
+def _open_settled(vendor: "Gvp", session, sandbox: str, purchase_id: int):
+    """The purchase with any due scenario policy applied and the call that settled it, or
+    (None, None) when there is no such purchase."""
+    purchase = find_purchase(session, sandbox, purchase_id)
+    if purchase is None:
+        return None, None
+    call = vendor.make_call(session, sandbox, vendor.runtime.clocks.get(sandbox).time(), "")
+    settle(call, purchase)
+    return purchase, call
+
+
+def _not_found() -> HTMLResponse:
+    return message_page(404, "Payment not found", "No such purchase.")
+
+
+def _link_problem(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str):
     runtime = vendor.runtime
-    problem = check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
-                         lambda: runtime.clocks.get(sandbox).time())
+    return check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
+                      lambda: runtime.clocks.get(sandbox).time())
+
+
+def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
+    problem = _link_problem(vendor, sandbox, purchase_id, exp, sig)
     if problem is not None:
         return problem
-    with runtime.db.write_session() as session:
-        purchase = find_purchase(session, sandbox, purchase_id)
+    with vendor.runtime.db.write_session() as session:
+        purchase, _call = _open_settled(vendor, session, sandbox, purchase_id)
         if purchase is None:
-            return message_page(404, "Payment not found", "No such purchase.")
-        settle(vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), ""),
-               purchase)
+            return _not_found()
         session.commit()
     product = vendor.catalog(sandbox).product(purchase.product_id)
     return render_page(purchase.payment_type, product.title if product else "?",
@@ -147,17 +164,13 @@ def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path
 
 def decide(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, decision: str):
     """The redirect target (str) after approving/cancelling, or the page explaining why not."""
-    runtime = vendor.runtime
-    problem = check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
-                         lambda: runtime.clocks.get(sandbox).time())
+    problem = _link_problem(vendor, sandbox, purchase_id, exp, sig)
     if problem is not None:
         return problem
-    with runtime.db.write_session() as session:
-        purchase = find_purchase(session, sandbox, purchase_id)
+    with vendor.runtime.db.write_session() as session:
+        purchase, call = _open_settled(vendor, session, sandbox, purchase_id)
         if purchase is None:
-            return message_page(404, "Payment not found", "No such purchase.")
-        call = vendor.make_call(session, sandbox, runtime.clocks.get(sandbox).time(), "")
-        settle(call, purchase)
+            return _not_found()
         if purchase.status != "WaitingPayment":
             session.commit()  # a scenario's policy may have just decided it
             return message_page(
