@@ -21,31 +21,40 @@ FIXED_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 def make_settings(tmp_path) -> Callable[..., Settings]:
-    def build(**overrides) -> Settings:
+    """Settings on this test's database file and frozen clock (`settings_cls` for tests
+    that extend Settings, e.g. with a test-only vendor's options)."""
+
+    def build(settings_cls: type[Settings] = Settings, **overrides) -> Settings:
         base = {
             "database_url": f"sqlite:///{tmp_path / 'emulator.db'}",
             "clock_start": FIXED_START,
             "seed": 0,
         }
         base.update(overrides)
-        return Settings(**base)
+        return settings_cls(**base)
 
     return build
 
 
 @pytest.fixture
-def make_client(make_settings):
+def open_client():
+    """Open a TestClient (lifespan included) on create_app(settings); closed after the test."""
     clients: list[TestClient] = []
 
-    def build(**overrides) -> TestClient:
-        client = TestClient(create_app(make_settings(**overrides)))
+    def open_(settings: Settings) -> TestClient:
+        client = TestClient(create_app(settings))
         client.__enter__()
         clients.append(client)
         return client
 
-    yield build
+    yield open_
     for client in clients:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def make_client(make_settings, open_client):
+    return lambda **overrides: open_client(make_settings(**overrides))
 
 
 @pytest.fixture

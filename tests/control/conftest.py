@@ -12,9 +12,7 @@ from fastapi.testclient import TestClient
 from pydantic import Field
 
 from emulator import app as app_module
-from emulator.app import create_app
 from emulator.settings import Settings
-from tests.conftest import FIXED_START
 from tests.control.toy import TOKEN, Toy, ToyOptions
 
 TOY_AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -25,21 +23,9 @@ class ToySettings(Settings):
 
 
 @pytest.fixture
-def make_toy_client(tmp_path, monkeypatch):
+def make_toy_client(make_settings, open_client, monkeypatch):
     monkeypatch.setattr(app_module, "vendor_classes", lambda: {"toy": Toy})
-    clients: list[TestClient] = []
-
-    def build(**overrides) -> TestClient:
-        base = {"database_url": f"sqlite:///{tmp_path / 'emulator.db'}",
-                "clock_start": FIXED_START, "seed": 0}
-        client = TestClient(create_app(ToySettings(**{**base, **overrides})))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield build
-    for client in clients:
-        client.__exit__(None, None, None)
+    return lambda **overrides: open_client(make_settings(ToySettings, **overrides))
 
 
 @pytest.fixture
