@@ -7,6 +7,7 @@ error rendering → the request pipeline (emulator/pipeline.py) around everythin
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        threading.Thread(target=_warm, args=(runtime,), name="warm", daemon=True).start()
         yield
         runtime.db.dispose()
 
@@ -65,6 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_rendering(app, runtime)
     app.add_middleware(EmulatorPipeline, runtime=runtime)
     return app
+
+
+def _warm(runtime: Runtime) -> None:
+    for vendor in runtime.vendors.values():
+        try:
+            vendor.warm()
+        except Exception:  # noqa: BLE001 - first use builds it again and reports the failure
+            log.warning("warming %s failed", vendor.name, exc_info=True)
 
 
 def _install_error_rendering(app: FastAPI, runtime: Runtime) -> None:

@@ -138,6 +138,10 @@ class ClockRegistry:
         # built once: the expression and its cache key cost more than the query itself
         self._read = select(t.c.offset, t.c.frozen_at, t.c.version).where(
             t.c.sandbox == bindparam("sandbox"))
+        # SQLite: the same SELECT straight on a pooled DBAPI connection, a third of the cost
+        # of a Core execution; it runs once per request
+        self._raw_read = str(self._read.compile(dialect=db.quick_engine.dialect)) \
+            if db.is_sqlite else None
 
     def get(self, sandbox: str) -> Clock:
         clock = self._clocks.get(sandbox)
@@ -156,6 +160,16 @@ class ClockRegistry:
         return clock
 
     def _refresh(self, sandbox: str, clock: Clock) -> None:
+        if self._raw_read is not None:
+            raw = self._db.quick_engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                row = cursor.execute(self._raw_read, (sandbox,)).fetchone()
+                cursor.close()
+            finally:
+                raw.close()
+            self._load_row(clock, row)
+            return
         params = {"sandbox": sandbox}
         try:  # one autocommit round trip on PostgreSQL (emulator/db.py: quick_engine)
             with self._db.quick_engine.connect() as conn:
@@ -165,6 +179,9 @@ class ClockRegistry:
                 raise
             with self._db.quick_engine.connect() as conn:  # the server restarted: once more
                 row = conn.execute(self._read, params).first()
+        self._load_row(clock, row)
+
+    def _load_row(self, clock: Clock, row) -> None:
         if row is None:
             if clock.version != 0:  # never set, or forgotten (perhaps by another process)
                 clock._load(0.0, self._start, 0)

@@ -10,8 +10,10 @@ redacted before an entry is stored, so the journal can be shown and exported saf
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable
 
@@ -98,25 +100,70 @@ class Journal:
         self._table = JournalRow.__table__
         self._insert = insert(self._table).returning(self._table.c.id)
 
+        self._insert_many = insert(self._table)
+        # Group commit: requests hand their entries to one writer thread and wait for the
+        # commit that holds them. Under load one transaction carries every entry that arrived
+        # while the previous one was being written, instead of one thread hand-off and one
+        # commit per request.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._pending: list[tuple[JournalEntry, asyncio.Future]] = []
+        self._draining: asyncio.Task | None = None
+
     def next_id(self) -> int:
         return 0  # the database numbers entries when they are recorded
 
+    async def submit(self, entry: JournalEntry) -> None:
+        """Store an entry; returns once it is committed (raises what the store raised)."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self._pending.append((entry, done))
+        if self._draining is None or self._draining.get_loop() is not loop:
+            self._draining = loop.create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    await loop.run_in_executor(self._writer, self.record_many,
+                                               [entry for entry, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - handed to every waiting request
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(exc)
+                else:
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            self._draining = None
+
     def record(self, entry: JournalEntry) -> None:
-        data = orjson.dumps({name: getattr(entry, name) for name in _STORED},
-                            option=orjson.OPT_NON_STR_KEYS).decode()
-        # once per request: a Core connection and a prebuilt statement, not an ORM session
-        # PostgreSQL: autocommit statements on Database.quick_engine (one round trip each)
+        self.record_many([entry])
+
+    def record_many(self, entries: list[JournalEntry]) -> None:
+        rows = [{"sandbox": entry.sandbox,
+                 "data": orjson.dumps({name: getattr(entry, name) for name in _STORED},
+                                      option=orjson.OPT_NON_STR_KEYS).decode()}
+                for entry in entries]
+        # a Core connection and a prebuilt statement, not an ORM session; PostgreSQL:
+        # autocommit statements on Database.quick_engine (one round trip each)
         with (self.db.write_connection() if self.db.is_sqlite
               else self.db.quick_engine.connect()) as conn:
-            entry.id = conn.execute(self._insert, {"sandbox": entry.sandbox,
-                                                   "data": data}).scalar_one()
-            if self._due(entry.sandbox):
-                self._prune(conn, entry.sandbox)
+            if len(rows) == 1:
+                entries[0].id = conn.execute(self._insert, rows[0]).scalar_one()
+            else:
+                conn.execute(self._insert_many, rows)
+            for sandbox in {entry.sandbox for entry in entries}:
+                if self._due(sandbox, sum(entry.sandbox == sandbox for entry in entries)):
+                    self._prune(conn, sandbox)
 
-    def _due(self, sandbox: str) -> bool:
+    def _due(self, sandbox: str, added: int = 1) -> bool:
         """Prune each sandbox every size/10 of this process's records (reads stay exact)."""
         with self._lock:
-            n = self._since_prune.get(sandbox, 0) + 1
+            n = self._since_prune.get(sandbox, 0) + added
             due = n >= max(1, self.size // 10)
             self._since_prune[sandbox] = 0 if due else n
             return due

@@ -16,8 +16,6 @@ import re
 import time
 import uuid
 
-from starlette.concurrency import run_in_threadpool
-
 from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
@@ -190,8 +188,8 @@ class EmulatorPipeline:
             rules=list(ctx.rules),
             effects=list(ctx.effects),
         )
-        try:  # a database write: off the event loop
-            await run_in_threadpool(self.runtime.journal.record, entry)
+        try:  # a database write: off the event loop, batched with concurrent requests' entries
+            await self.runtime.journal.submit(entry)
         except Exception:  # the state store's trouble is logged there; the answer still goes
             log.warning("request %s not journaled", ctx.request_id, exc_info=True)
 

@@ -51,6 +51,10 @@ class Vendor:
     def on_startup(self) -> None:
         """Seed or warm anything the vendor needs (called once, after the schema exists)."""
 
+    def warm(self) -> None:
+        """Build what can wait until the server is ready (called once in a background thread
+        after start-up, so readiness does not wait for it; first use builds it otherwise)."""
+
     def startup_lines(self, base_url: str) -> list[str]:
         """What `serve` prints about this vendor: base URLs and demo credentials."""
         return []

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from emulator.db import Database
-from emulator.migrations import HEAD, alembic_config, managed_tables, upgrade
+from emulator.migrations import HEAD, alembic_config, current, managed_tables, upgrade
 
 UPGRADE = ("import sys; from emulator.db import Database; from emulator.migrations import upgrade;"
            "ran = upgrade(Database(sys.argv[1])); print(ran, 'alembic' in sys.modules)")
@@ -32,19 +32,40 @@ def empty_url(request, tmp_path):
         yield request.getfixturevalue("pg_url")
 
 
+def _schema_diff(db: Database) -> list:
+    managed = managed_tables()
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, *_: type_ != "table" or name in managed,
+        })
+        return compare_metadata(context, SQLModel.metadata)
+
+
 def test_migrated_schema_matches_the_models(empty_url):
     db = Database(empty_url)
-    try:
-        assert upgrade(db) is True
-        managed = managed_tables()
-        with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={
-                "compare_type": True,
-                "include_object": lambda obj, name, type_, *_: type_ != "table" or name in managed,
-            })
-            diff = compare_metadata(context, SQLModel.metadata)
-        assert diff == [], f"models changed without a migration: {diff}"
+    try:  # every revision, run by Alembic (a new database is otherwise made from the models)
+        assert upgrade(db, new_from_models=False) is True
+        assert _schema_diff(db) == [], "models changed without a migration"
         assert upgrade(db) is False  # at head: nothing to do
+    finally:
+        db.dispose()
+
+
+def test_a_new_database_made_from_the_models_is_at_head_for_alembic(empty_url):
+    from alembic import command
+
+    db = Database(empty_url)
+    try:
+        assert upgrade(db) is True  # the fast path: create_all, then stamped at HEAD
+        assert _schema_diff(db) == []
+        with db.engine.connect() as conn:
+            assert current(conn) == HEAD
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")  # Alembic agrees: nothing to run
+            conn.commit()
+            assert current(conn) == HEAD
     finally:
         db.dispose()
 

@@ -51,6 +51,9 @@ class GmodStore(Vendor):
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
 
+    def warm(self) -> None:
+        self.catalog.base  # noqa: B018 - generates the seeded catalogue
+
     # -- wiring ---------------------------------------------------------------------------
     def routers(self) -> list[APIRouter]:
         from emulator.vendors.gmodstore.routes import router

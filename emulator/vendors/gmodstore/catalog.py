@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from dataclasses import asdict, dataclass, field
 
-from faker import Faker
 from sqlalchemy import select
 
 from emulator.vendors.gmodstore import settings as s
@@ -70,7 +70,19 @@ class Layer:
 class Catalog:
     def __init__(self, db, seed: int, *, teams: int, users: int, products: int) -> None:
         self.db = db
-        self.base = _generate(seed, teams, users, products)
+        self._spec = (seed, teams, users, products)
+        self._base: Layer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def base(self) -> Layer:
+        """The seeded layer, generated on first use: importing Faker and generating take a
+        tenth of a second that start-up (launch to ready) need not wait for."""
+        if self._base is None:
+            with self._lock:
+                if self._base is None:
+                    self._base = _generate(*self._spec)
+        return self._base
 
     # -- lookups: the seeded layer first, then the sandbox's fixture rows ---------------
     def _one(self, sandbox: str, kind: str, entry_id: str):
@@ -134,6 +146,8 @@ def _load(kind: str, data: str):
 
 
 def _generate(seed: int, n_teams: int, n_users: int, n_products: int) -> Layer:
+    from faker import Faker
+
     fake = Faker()
     fake.seed_instance(seed)
     rng = random.Random(f"gmodstore:{seed}")

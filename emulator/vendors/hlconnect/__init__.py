@@ -19,6 +19,7 @@ from emulator.jsonio import JSONResponse
 from emulator.vendors.base import Operation, Vendor
 from emulator.vendors.hlconnect import admin
 from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
+from emulator.vendors.hlconnect.test_assets import TEST_ASSET_IDS
 
 _API = {  # (method, path below the flavour prefix) → operationId
     ("GET", "/health"): "connector_health",
@@ -54,6 +55,10 @@ class HLConnect(Vendor):
         self.service = HLService(self)
 
     # -- wiring --------------------------------------------------------------------------
+    def warm(self) -> None:
+        for asset_id in self.catalog.page_ids(None, 1) + [min(TEST_ASSET_IDS)]:
+            self.catalog.find(asset_id)  # imports Faker, builds the test assets
+
     def routers(self) -> list[APIRouter]:
         from emulator.vendors.hlconnect.files_routes import build_files_router
         from emulator.vendors.hlconnect.routes import build_router

@@ -41,6 +41,11 @@ _ORDER_LINES = select(HLOrderLine).where(
     HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
     HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
 ).order_by(HLOrderLine.order_line_id)
+# the same rows as plain Core rows (attribute access, no ORM identity map): info's read path
+_ORDER_ROWS = select(*HLOrderLine.__table__.c).where(
+    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
+    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+).order_by(HLOrderLine.order_line_id)
 _TAKEN_LINE = select(HLOrderLine.order_line_id).where(
     HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
     HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
@@ -238,8 +243,9 @@ class HLService:
         now = ctx.now()
         params = {"sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
                   "order": order_id}
-        with self.runtime.db.read_session() as session:
-            lines = session.exec(_ORDER_LINES, params=params).all()
+        # one autocommit statement: most polls find nothing left to progress
+        with self.runtime.db.quick_engine.connect() as conn:
+            lines = conn.execute(_ORDER_ROWS, params).all()
         if any(line.status == PROCESSING for line in lines):
             # a line may progress or count a poll: read again under the write lock
             with self.runtime.db.write_session() as session:
