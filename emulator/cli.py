@@ -7,6 +7,7 @@ the defaults in emulator/settings.py.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import sys
@@ -106,6 +107,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"purchase-emulator: cannot start: {exc}", file=sys.stderr)
         return 2
     print(banner(app.state.runtime, settings), flush=True)
+    # What start-up built lives as long as the process: out of the collector's way, a full
+    # collection no longer walks it (tens of milliseconds of pause, a p99 spike, otherwise).
+    gc.collect()
+    gc.freeze()
     # uvicorn drains in-flight requests on SIGTERM/SIGINT and then re-raises the signal; a
     # handler of ours turns that re-raise into a clean exit 0 after the graceful shutdown.
     for sig in (signal.SIGTERM, signal.SIGINT):

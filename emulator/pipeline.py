@@ -7,6 +7,12 @@
 A pure ASGI middleware (not BaseHTTPMiddleware): the body is read once and replayed, the
 response is buffered so effects can replace it, and an unexpected exception becomes the
 vendor's own 500 envelope instead of a traceback.
+
+Vendor routes are `async` and do their database work on the event loop: each call is one short
+transaction (well under a millisecond on SQLite) that never spans an `await`, so a thread
+hop per request would cost more than the work. Worker threads also came and went with the
+thread pool's idle timeout, and their malloc arenas made RSS creep in the 30-minute soak.
+The journal has its one writer thread (emulator/journal.py).
 """
 
 from __future__ import annotations

@@ -34,25 +34,26 @@ def _query(request: Request) -> list[tuple[str, str]]:
 
 
 @router.post(COLLECTION, operation_id="create_product_purchase", status_code=201)
-def create_product_purchase(product: str, request: Request, body: bytes = Depends(raw_body)):
+async def create_product_purchase(product: str, request: Request,
+                                  body: bytes = Depends(raw_body)):
     service, ctx, who = _call(request)
     return JSONResponse({"data": service.create(ctx, who, product, body)}, status_code=201)
 
 
 @router.get(COLLECTION, operation_id="list_product_purchases")
-def list_product_purchases(product: str, request: Request):
+async def list_product_purchases(product: str, request: Request):
     service, ctx, who = _call(request)
     return JSONResponse(service.list(ctx, who, product, _query(request)))
 
 
 @router.get(ITEM, operation_id="get_product_purchase")
-def get_product_purchase(product: str, purchase: str, request: Request):
+async def get_product_purchase(product: str, purchase: str, request: Request):
     service, ctx, who = _call(request)
     return JSONResponse({"data": service.get(ctx, who, product, purchase, _query(request))})
 
 
 @router.put(ITEM, operation_id="update_product_purchase")
-def update_product_purchase(product: str, purchase: str, request: Request,
+async def update_product_purchase(product: str, purchase: str, request: Request,
                             body: bytes = Depends(raw_body)):
     service, ctx, who = _call(request)
     return JSONResponse({"data": service.update(ctx, who, product, purchase, body)})
@@ -61,7 +62,7 @@ def update_product_purchase(product: str, purchase: str, request: Request,
 @router.api_route("/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
                                           "OPTIONS"],
                   include_in_schema=False)
-def unknown_route(rest: str, request: Request):
+async def unknown_route(rest: str, request: Request):
     """Everything else under /api/v3: 405 on a known path, else 404 (GmodStore-shaped, with
     rate-limit headers like every other answer)."""
     vendor = request.app.state.runtime.vendors["gmodstore"]
