@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="purchase-emulator-bench-"))
     ctx = Context(wrk=found.wrk, load=load, workdir=workdir)
     patches = sorted((Path(__file__).resolve().parent / "proposals").glob("*.patch"))
+    if args.with_proposals and not patches:
+        raise SystemExit("--with-proposals: bench/proposals/ holds no *.patch to measure")
     patched = systems.patched_source(workdir, patches) if args.with_proposals else None
     report = rep.Report(machine=machine.describe(found.wrk, found.java),
                         load={"threads": load.threads, "connections": load.connections,
