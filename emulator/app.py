@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         threading.Thread(target=_warm, args=(runtime,), name="warm", daemon=True).start()
         yield
+        runtime.journal.close()
         runtime.db.dispose()
 
     app = FastAPI(

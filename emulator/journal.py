@@ -91,6 +91,19 @@ class JournalRow(SQLModel, table=True):
 _STORED = [f.name for f in fields(JournalEntry) if f.name != "id"]
 
 
+def _settle(batch: list[tuple[JournalEntry, asyncio.Future]], error: Exception | None) -> None:
+    for _, done in batch:
+        if done.done():  # its request was cancelled (the client went away)
+            continue
+        try:
+            if error is None:
+                done.set_result(None)
+            else:
+                done.set_exception(error)
+        except RuntimeError:  # its event loop closed meanwhile (a test client shut down)
+            pass
+
+
 class Journal:
     def __init__(self, db, size: int) -> None:
         self.db = db
@@ -105,7 +118,7 @@ class Journal:
         # commit that holds them. Under load one transaction carries every entry that arrived
         # while the previous one was being written, instead of one thread hand-off and one
         # commit per request.
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._writer: ThreadPoolExecutor | None = None  # started on first use
         self._pending: list[tuple[JournalEntry, asyncio.Future]] = []
         self._draining: asyncio.Task | None = None
 
@@ -127,18 +140,25 @@ class Journal:
             while self._pending:
                 batch, self._pending = self._pending, []
                 try:
-                    await loop.run_in_executor(self._writer, self.record_many,
+                    await loop.run_in_executor(self._executor(), self.record_many,
                                                [entry for entry, _ in batch])
                 except Exception as exc:  # noqa: BLE001 - handed to every waiting request
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(exc)
+                    _settle(batch, exc)
                 else:
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_result(None)
+                    _settle(batch, None)
         finally:
             self._draining = None
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        return self._writer
+
+    def close(self) -> None:
+        """Stop the writer thread (the app shut down; a later request starts another)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)
 
     def record(self, entry: JournalEntry) -> None:
         self.record_many([entry])
