@@ -69,11 +69,17 @@ class StateMachine:
         reason: str | None = None,
     ) -> None:
         """Put a new resource in the initial state and record its creation."""
+        session.add(TransitionRecord(**self.start_row(obj, sandbox=sandbox,
+                                                      resource_id=resource_id, at=at,
+                                                      reason=reason)))
+
+    def start_row(self, obj: Stateful, *, sandbox: str, resource_id: str, at: float,
+                  reason: str | None = None) -> dict:
+        """`start` for a Core bulk insert: sets the initial state and returns the history
+        row's values (insert them into `TransitionRecord.__table__` in the same transaction)."""
         obj.status = self.initial
-        session.add(TransitionRecord(
-            sandbox=sandbox, machine=self.name, resource_id=resource_id,
-            from_state=None, to_state=self.initial, at=at, reason=reason,
-        ))
+        return {"sandbox": sandbox, "machine": self.name, "resource_id": resource_id,
+                "from_state": None, "to_state": self.initial, "at": at, "reason": reason}
 
     def apply(
         self, session: Session, obj: Stateful, target: str, *, sandbox: str, resource_id: str,
