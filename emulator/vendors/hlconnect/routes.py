@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from starlette.responses import Response
 
-from emulator.context import RequestContext, get_ctx
+from emulator.context import get_ctx
 from emulator.errors import Forbidden, ServerError, Unauthorized, Unprocessable
 from emulator.jsonio import JSONResponse
 from emulator.validation import describe_validation_errors
@@ -29,12 +29,6 @@ if TYPE_CHECKING:
 OrderId = Annotated[int, Query(ge=1, le=INT64_MAX)]
 
 
-async def _ctx(request: Request) -> RequestContext:
-    # async: FastAPI runs a plain `def` dependency in the thread pool, one hop per request
-    return get_ctx(request)
-
-
-Ctx = Annotated[RequestContext, Depends(_ctx)]
 
 
 def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
@@ -82,52 +76,53 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
 
     @router.get("/assets/list", operation_id=f"connector_assets_list{suffix}")
     async def assets_list(
-        ctx: Ctx, caller: ListCaller,
+        request: Request, caller: ListCaller,
         page_size: Annotated[int, Query(ge=1, le=vendor.settings.max_page_size)] = 20,
         last_id: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
     ) -> Response:
-        return ok(200, service.list_assets(ctx, prefix, page_size, last_id))
+        return ok(200, service.list_assets(get_ctx(request), prefix, page_size, last_id))
 
     if flavour == "live":
         @router.post("/purchase/validate-purchase-before-payment",
                      operation_id="connector_purchase_validate_purchase_before_payment")
-        async def validate(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+        async def validate(request: Request, caller: AuthCaller) -> Response:
             body = _parse(PurchaseValidateBeforePaymentRequest, await request.body())
-            return ok(200, service.validate(ctx, caller, body))
+            return ok(200, service.validate(get_ctx(request), caller, body))
 
         @router.post("/purchase/register", operation_id="connector_purchase_register")
-        async def register(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+        async def register(request: Request, caller: AuthCaller) -> Response:
             body = _parse(PurchaseRegisterRequest, await request.body())
-            service.register_live(ctx, caller, body)
+            service.register_live(get_ctx(request), caller, body)
             return ok(201, None)
     else:
         @router.post("/purchase/register", operation_id="connector_purchase_register_sandbox")
-        async def register_sandbox(request: Request, ctx: Ctx, caller: AuthCaller) -> Response:
+        async def register_sandbox(request: Request, caller: AuthCaller) -> Response:
             body = _parse(SandboxPurchaseRegisterRequest, await request.body())
-            service.register_sandbox(ctx, caller, body)
+            service.register_sandbox(get_ctx(request), caller, body)
             return ok(201, None)
 
     @router.get("/purchase/info", operation_id=f"connector_purchase_info{suffix}")
-    async def info(ctx: Ctx, caller: AuthCaller, order_id: OrderId) -> Response:
-        status, content = service.info(ctx, caller, order_id)
+    async def info(request: Request, caller: AuthCaller, order_id: OrderId) -> Response:
+        status, content = service.info(get_ctx(request), caller, order_id)
         if status == 502:  # documented without X-Environment: it is an error
             return JSONResponse(content, status_code=502)
         return ok(status, content)
 
     @router.get("/purchase/download-url", operation_id=f"connector_purchase_download_url{suffix}")
-    async def download_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
-                     order_line_id: OrderId) -> Response:
-        return ok(200, service.link(ctx, caller, order_id, order_line_id, "download"))
+    async def download_url(request: Request, caller: AuthCaller, order_id: OrderId,
+                           order_line_id: OrderId) -> Response:
+        return ok(200, service.link(get_ctx(request), caller, order_id, order_line_id,
+                                    "download"))
 
     @router.get("/purchase/view-url", operation_id=f"connector_purchase_view_url{suffix}")
-    async def view_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
-                 order_line_id: OrderId) -> Response:
-        return ok(200, service.link(ctx, caller, order_id, order_line_id, "view"))
+    async def view_url(request: Request, caller: AuthCaller, order_id: OrderId,
+                       order_line_id: OrderId) -> Response:
+        return ok(200, service.link(get_ctx(request), caller, order_id, order_line_id, "view"))
 
     @router.delete("/purchase/cancel", operation_id=f"connector_purchase_cancel{suffix}")
-    async def cancel(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
-               order_line_id: OrderId) -> Response:
-        service.cancel(ctx, caller, order_id, order_line_id)
+    async def cancel(request: Request, caller: AuthCaller, order_id: OrderId,
+                     order_line_id: OrderId) -> Response:
+        service.cancel(get_ctx(request), caller, order_id, order_line_id)
         return ok(201, None)
 
     return router
