@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -74,6 +74,15 @@ def issue_token(call: Call, user: User | None, device_type: int, instance_id: in
     return row
 
 
+# built once: every method reads the token and most the user's row; building the expression
+# cost more than running it
+_TOKEN = select(GvpToken).where(GvpToken.sandbox == bindparam("sb"),
+                                GvpToken.token == bindparam("token"))
+_USER_STATE = select(GvpUserState).where(
+    GvpUserState.sandbox == bindparam("sb"), GvpUserState.user_name == bindparam("user"),
+).with_for_update()
+
+
 def login_content(row: GvpToken) -> dict:
     return {"Token": row.token, "Expiration": int(row.expires_at), "Hashcode": None,
             "SessionId": row.session_id}
@@ -83,8 +92,7 @@ def resolve_token(call: Call) -> GvpToken:
     value = call.params.str("token")
     if not value:
         raise GvpException("InvalidTokenException", "the token parameter is required")
-    row = call.session.exec(select(GvpToken).where(
-        GvpToken.sandbox == call.sandbox, GvpToken.token == value)).first()
+    row = call.session.exec(_TOKEN, params={"sb": call.sandbox, "token": value}).first()
     if row is None:
         raise GvpException("InvalidTokenException", "unknown token; log in again")
     if row.expires_at <= call.now:
@@ -110,9 +118,7 @@ def user_state(call: Call, user: User) -> GvpUserState:
     Read FOR UPDATE: one user's purchases, PIN changes and debits queue behind each other, so
     "already has the product" cannot be judged twice at once on PostgreSQL (SQLite already
     serialises writers)."""
-    row = call.session.exec(select(GvpUserState).where(
-        GvpUserState.sandbox == call.sandbox, GvpUserState.user_name == user.name)
-        .with_for_update()).first()
+    row = call.session.exec(_USER_STATE, params={"sb": call.sandbox, "user": user.name}).first()
     if row is not None:
         return row
     row = GvpUserState(
