@@ -41,6 +41,16 @@ class Plan:
     after: list[tuple[str, str, Any]] = field(default_factory=list)  # (label, kind, payload)
 
 
+async def sleep_at_least(seconds: float) -> None:
+    """asyncio.sleep, but never shorter: uvloop's timers have millisecond granularity and may
+    wake a fraction of a millisecond early, and a client timing a 500 ms latency rule must
+    never see 499.8 ms."""
+    deadline = time.perf_counter() + seconds
+    await asyncio.sleep(seconds)
+    while (left := deadline - time.perf_counter()) > 0:
+        await asyncio.sleep(left + 0.0005)
+
+
 class ScenarioEngine:
     def __init__(self, runtime, library: ScenarioLibrary, startup: list[str],
                  state: ScenarioState | None = None) -> None:
@@ -48,7 +58,7 @@ class ScenarioEngine:
         self.library = library
         self.startup = list(dict.fromkeys(startup))
         self.state: ScenarioState = state or DatabaseState(runtime.db)  # shared by replicas
-        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests may record delays
+        self.sleep: Callable[[float], Awaitable[None]] = sleep_at_least  # tests record delays
         self.selection = SelectionStore(runtime.db)
         self.sync_interval = 1.0  # seconds between checks for other processes' activations
         self._synced = time.monotonic()
