@@ -121,5 +121,5 @@ def measurements(report: Report) -> list[tuple[str, str]]:
         out.append(("Scenario 1 with ten non-matching rules active",
                     f"{rules['rps_rules']:,.0f} vs {rules['rps_plain']:,.0f} req/s without; "
                     f"server CPU {rules['cpu_ms_rules']:.3f} vs {rules['cpu_ms_plain']:.3f} "
-                    "ms/request (best of interleaved runs)"))
+                    "ms/request (medians of five interleaved runs)"))
     return out
