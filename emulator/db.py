@@ -9,7 +9,9 @@ SQLAlchemy URL (PostgreSQL) is used as is.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -135,16 +137,32 @@ class Database:
             self.quick_engine.dispose()
 
 
+def _set_wal(cur, busy_timeout_ms: int) -> None:
+    """WAL mode, waiting for a process that is creating the same new database: until its first
+    write the file is not yet in WAL mode, and switching needs a lock SQLite refuses at once
+    (no busy handler: a lock upgrade that could deadlock) while the creator holds its write
+    transaction. Two emulators starting together on a new file hit this."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int, autocommit: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # pragma: no cover - driver hook
         # Let SQLAlchemy, not pysqlite, emit BEGIN so we can choose IMMEDIATE.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        _set_wal(cur, busy_timeout_ms)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     if not autocommit:
