@@ -19,7 +19,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess  # nosec B404 - runs the emulator and wrk
 import sys
@@ -34,6 +33,7 @@ from typing import Iterator
 import httpx
 
 from bench.bodies import REGISTER_BODY, REGISTER_PATH
+from bench.systems import stop_gracefully, wait_healthy
 from bench.wrk import WrkResult, run_wrk
 
 EXE = str(Path(sys.executable).parent / "purchase-emulator")
@@ -77,26 +77,13 @@ def serve(database_url: str, cwd: str) -> Iterator[tuple[str, float]]:
     log = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen([EXE, "serve"], env=env, cwd=cwd,  # nosec B603
                             stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        while True:
-            try:
-                if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"emulator exited: {log.read()[-2000:]}")
-            time.sleep(0.005)
-        yield base, time.perf_counter() - started
+        if not wait_healthy(proc, port, timeout=120):
+            log.seek(0)
+            raise RuntimeError(f"emulator did not start: {log.read()[-2000:]}")
+        yield f"http://127.0.0.1:{port}", time.perf_counter() - started
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_gracefully(proc)
         log.close()
 
 

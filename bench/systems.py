@@ -40,6 +40,32 @@ def http_status(port: int, path: str, timeout: float = 1.0) -> int | None:
         return None
 
 
+def wait_healthy(proc: subprocess.Popen, port: int, *, timeout: float = 60.0,
+                 interval: float = 0.005, path: str = "/__admin/health") -> bool:
+    """Poll `path` until it answers 200 (True); False once the process exits or `timeout`
+    seconds pass. The one readiness poll of the harness, the soak and the reliability tests."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if proc.poll() is not None:
+            return False
+        if http_status(port, path, timeout=0.5) == 200:
+            return True
+        time.sleep(interval)
+    return False
+
+
+def stop_gracefully(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """SIGTERM (the emulator finishes requests in flight and exits 0), SIGKILL if it hangs."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     for entry in Path("/proc").iterdir():
@@ -102,15 +128,14 @@ class Server:
 
     def wait_ready(self, timeout: float = 60.0, interval: float = 0.005) -> float:
         """Seconds from launch to the first 200 on the readiness path."""
-        deadline = self.started + timeout
-        while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; "
-                                   f"see {self.log}")
-            if http_status(self.port, self.ready_path, timeout=0.5) == 200:
-                self.ready_after = time.perf_counter() - self.started
-                return self.ready_after
-            time.sleep(interval)
+        left = self.started + timeout - time.perf_counter()
+        if wait_healthy(self.proc, self.port, timeout=left, interval=interval,
+                        path=self.ready_path):
+            self.ready_after = time.perf_counter() - self.started
+            return self.ready_after
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; "
+                               f"see {self.log}")
         self.stop()
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f}s; see {self.log}")
 

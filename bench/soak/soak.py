@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -32,6 +31,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.soak.traffic import Stats, Traffic  # noqa: E402
+from bench.systems import stop_gracefully, wait_healthy  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -78,18 +78,10 @@ def start_server(workdir: Path, port: int, scenario: str, seed: int) -> subproce
                              "--database-url", f"sqlite:///{workdir / 'soak.db'}",
                              "--seed", str(seed), "--scenario", scenario],
                             cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/__admin/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise SystemExit(f"server did not start; see {workdir / 'server.log'}")
-        time.sleep(0.1)
+    if wait_healthy(proc, port, timeout=60, interval=0.1):
+        return proc
+    proc.kill()
+    raise SystemExit(f"server did not start; see {workdir / 'server.log'}")
 
 
 async def run_load(base: str, args, pid: int) -> tuple[Stats, list[dict]]:
@@ -185,12 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             journal = {"entries": listed.get("total"), "capacity": listed.get("capacity")}
             alive = c.get("/__admin/health").status_code == 200
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_gracefully(proc)
     db_bytes = sum(f.stat().st_size for f in workdir.glob("soak.db*"))
     report = summarise(args, stats, curve, journal, db_bytes)
     report["server_alive_at_end"] = alive

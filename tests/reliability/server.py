@@ -13,12 +13,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 
+from bench.systems import stop_gracefully, wait_healthy
 from tests.support.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,17 +68,10 @@ def start(tmp: Path, *extra: str, env: dict[str, str] | None = None, db: Path | 
         proc = subprocess.Popen(args, cwd=tmp, env=child_env, stdout=log, stderr=log,
                                 preexec_fn=preexec_fn)
     served = Served(proc, f"http://127.0.0.1:{port}", log_path, db, args)
-    deadline = time.monotonic() + 30
-    while True:  # readiness poll
-        try:
-            if httpx.get(f"{served.base}/__admin/health", timeout=1).status_code == 200:
-                return served
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            served.kill()
-            raise RuntimeError(f"server did not start:\n{served.log_text()[-3000:]}")
-        time.sleep(0.05)
+    if wait_healthy(proc, port, timeout=30, interval=0.05):  # readiness poll, not a sleep
+        return served
+    served.kill()
+    raise RuntimeError(f"server did not start:\n{served.log_text()[-3000:]}")
 
 
 def without_file_override() -> None:
@@ -94,10 +86,4 @@ def without_file_override() -> None:
 
 
 def stop(served: Served) -> None:
-    if served.proc.poll() is None:
-        served.proc.send_signal(signal.SIGTERM)
-        try:
-            served.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            served.proc.kill()
-            served.proc.wait()
+    stop_gracefully(served.proc, timeout=20)

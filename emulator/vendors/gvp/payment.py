@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from emulator.vendors.gvp.service import (
@@ -95,8 +94,8 @@ def build_router(vendor: "Gvp") -> APIRouter:
         if number is None:
             return message_page(404, "Payment not found", "No such purchase.")
         exp, sig = request.query_params.get("exp", ""), request.query_params.get("sig", "")
-        return await run_in_threadpool(vendor.payment_page, sandbox, number, exp, sig,
-                                       request.url.path)
+        # on the event loop, like every vendor route (emulator/pipeline.py)
+        return vendor.payment_page(sandbox, number, exp, sig, request.url.path)
 
     @router.post(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentDecision",
                  response_class=HTMLResponse)
@@ -109,8 +108,8 @@ def build_router(vendor: "Gvp") -> APIRouter:
         decision = form.get("decision", "")
         if decision not in ("approve", "cancel"):
             return message_page(400, "Unknown decision", "decision must be approve or cancel")
-        outcome = await run_in_threadpool(vendor.payment_decision, sandbox, number,
-                                          form.get("exp", ""), form.get("sig", ""), decision)
+        outcome = vendor.payment_decision(sandbox, number, form.get("exp", ""),
+                                          form.get("sig", ""), decision)
         if isinstance(outcome, str):
             return RedirectResponse(outcome, status_code=303)
         return outcome
