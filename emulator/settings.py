@@ -18,7 +18,8 @@ from emulator.vendors.gmodstore.settings import GmodStoreSettings
 from emulator.vendors.gvp.settings import GvpSettings
 from emulator.vendors.hlconnect.settings import HLConnectSettings
 
-BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+# Package data (emulator/scenarios/): present in a wheel, an sdist and the image alike.
+BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 
 
 def _split_csv(value: object) -> object:
@@ -91,4 +92,6 @@ class Settings(BaseSettings):
 
     @property
     def scenario_dirs(self) -> list[Path]:
+        """User directories add to the bundled library and come first: a user file named like a
+        bundled scenario overrides it."""
         return [*self.scenarios_dir, BUNDLED_SCENARIOS_DIR]
