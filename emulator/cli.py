@@ -67,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_extension_commands(sub) -> None:
-    """Sub-commands contributed by other modules (e.g. `scenarios`)."""
+    """Sub-commands contributed by other modules (e.g. `scenarios`, `healthcheck`)."""
+    from emulator.healthcheck import add_command as add_healthcheck
+
+    add_healthcheck(sub)
     try:
         from emulator.scenario_engine.cli import add_commands
     except ImportError:
