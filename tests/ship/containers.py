@@ -1,31 +1,23 @@
-"""Podman for tests/ship: the image built and run as the README says, on a machine with no Docker
-engine and no reachable image registry.
+"""Podman for tests/ship, on a machine with no Docker engine and no reachable image registry.
 
-- A storage and configuration of the tests' own under CACHE (outside the repository): the `runc`
-  runtime (crun fails on this host's hybrid cgroups), ulimits within the host's hard limits, a
-  short runroot (podman refuses long ones). Layers stay cached there between runs.
-- `python:3.11-slim` cannot be pulled, so a local stand-in of the same name is made once with
-  debootstrap (Debian bookworm from the mirror this machine's apt uses, read at run time) and
-  imported; it is keyed by its inputs and rebuilt only when they change.
-- Builds get the host's pip settings and CA bundle in a directory mounted on /root only while
-  they run (/root exists in the base image, so no mount point is left in a layer).
-- Everything a test starts carries the pid of its pytest process; `sweep()` removes what a
-  finished or killed run left behind.
+A storage and configuration of the tests' own live under CACHE, outside the repository: the
+`runc` runtime (crun fails on this host's hybrid cgroups), ulimits within the host's hard limits,
+and a short runroot (podman refuses long ones). Layers stay cached there between runs, which
+makes a warm run take seconds. Everything a test starts carries the pid of its pytest process
+(a label, or the compose project's name); `sweep()` removes what a finished or killed run left.
+The stand-in base image is made by tests/ship/base_image.py, the build by tests/ship/build.py.
 """
 
 from __future__ import annotations
 
-import ast
 import fcntl
-import hashlib
 import json
 import os
 import re
 import resource
 import shutil
 import subprocess
-import sys
-import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,12 +29,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("PURCHASE_EMULATOR_SHIP_CACHE", "/var/tmp/purchase-emulator-ship"))
 RUNROOT = "/run/purchase-emulator-ship"  # podman needs a runroot of at most 50 characters
-BASE_IMAGE = "docker.io/library/python:3.11-slim"
-BASE_SUITE = "bookworm"
-BASE_PACKAGES = ("python3", "python3-venv", "python-is-python3", "ca-certificates")
-BASE_RECIPE = 1  # bump when the way the stand-in is made changes
 OWNER = "org.purchase-emulator.test-owner"  # label: pid of the pytest process
-KEY_LABEL = "org.purchase-emulator.base-key"
 PROJECT_LABEL = "io.podman.compose.project"
 PREFIX = "pe-ship"
 
@@ -99,10 +86,38 @@ def env() -> dict[str, str]:
     return dict(_ENV)
 
 
-def podman(*args: str, check: bool = True, timeout: float = 120,
-           **kwargs) -> subprocess.CompletedProcess:
-    done = subprocess.run(["podman", *args], env=kwargs.pop("env", env()), capture_output=True,
-                          text=True, timeout=timeout, **kwargs)
+_RUNNING: set[subprocess.Popen] = set()  # long steps, ended by cancel() on an interrupt
+_RUNNING_LOCK = threading.Lock()
+
+
+def run(argv: list[str], *, timeout: float = 120, stdin=None, cwd: Path | None = None,
+        environ: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """subprocess.run with output captured, which cancel() can end from another thread."""
+    proc = subprocess.Popen(argv, env=environ, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    with _RUNNING_LOCK:
+        _RUNNING.add(proc)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(proc)
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+def cancel() -> None:
+    with _RUNNING_LOCK:
+        for proc in _RUNNING:
+            proc.terminate()
+
+
+def podman(*args: str, check: bool = True, timeout: float = 120, stdin=None,
+           cwd: Path | None = None) -> subprocess.CompletedProcess:
+    done = run(["podman", *args], timeout=timeout, stdin=stdin, cwd=cwd, environ=env())
     if check and done.returncode != 0:
         raise AssertionError(f"podman {' '.join(args)} → {done.returncode}\n"
                              f"{done.stdout[-3000:]}{_quiet(done.stderr)[-3000:]}")
@@ -123,8 +138,20 @@ def missing_tools() -> str | None:
     return None
 
 
+@contextmanager
+def locked(name: str) -> Iterator[None]:
+    """An exclusive lock shared by every run on this machine."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 # --- leftovers --------------------------------------------------------------------------------
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -146,7 +173,7 @@ def sweep(owner: int | None = None) -> None:
     """Remove containers, pods, volumes and networks of `owner` (a pid), or of dead runs."""
     def doomed(labels) -> bool:
         pid = _owner(labels)
-        return pid is not None and (pid == owner if owner is not None else not _alive(pid))
+        return pid is not None and (pid == owner if owner is not None else not alive(pid))
 
     kinds = [(("ps", "-a"), "Labels", "Id", ("rm", "-f", "-v")),
              (("pod", "ps"), "Labels", "Id", ("pod", "rm", "-f")),
@@ -158,186 +185,6 @@ def sweep(owner: int | None = None) -> None:
         ids = [item[id_key] for item in items or [] if doomed(item.get(labels_key))]
         if ids:
             podman(*remove, *ids, check=False)
-
-
-# --- the base image ---------------------------------------------------------------------------
-def apt_mirror(suite: str = BASE_SUITE) -> str:
-    """The first Debian source of `suite` in this machine's apt configuration."""
-    apt = Path("/etc/apt")
-    for path in [apt / "sources.list", *sorted((apt / "sources.list.d").glob("*.list"))]:
-        if path.is_file():
-            for line in path.read_text().splitlines():
-                parts = re.sub(r"\[[^]]*\]", " ", line.split("#", 1)[0]).split()
-                if len(parts) >= 3 and parts[0] == "deb" and parts[2] == suite:
-                    return parts[1]
-    for path in sorted((apt / "sources.list.d").glob("*.sources")):
-        for stanza in re.split(r"\n\s*\n", path.read_text()):
-            fields = dict(re.findall(r"^([\w-]+):\s*(.*)$", stanza, re.M))
-            if ("deb" in fields.get("Types", "").split() and suite in fields.get("Suites", "").split()
-                    and fields.get("Enabled", "yes").lower() != "no" and fields.get("URIs")):
-                return fields["URIs"].split()[0]
-    raise AssertionError(f"no apt source for Debian {suite} in /etc/apt: cannot debootstrap")
-
-
-def base_key(mirror: str) -> str:
-    recipe = {"suite": BASE_SUITE, "packages": BASE_PACKAGES, "mirror": mirror,
-              "recipe": BASE_RECIPE}
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
-
-
-@contextmanager
-def _locked(name: str) -> Iterator[None]:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / f"{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def ensure_base_image() -> str:
-    """The stand-in for python:3.11-slim, made once per set of inputs; returns its key."""
-    mirror = apt_mirror()
-    key = base_key(mirror)
-    with _locked("base"):
-        for stale in CACHE.glob("rootfs-*"):  # an interrupted earlier run's, mounts and all
-            pid = stale.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or not _alive(int(pid)):
-                remove_rootfs(stale)
-        found = podman("image", "inspect", "--format",
-                       f'{{{{index .Config.Labels "{KEY_LABEL}"}}}}', BASE_IMAGE, check=False)
-        if found.returncode == 0 and found.stdout.strip() == key:
-            return key
-        require(shutil.which("debootstrap") is not None,
-                "debootstrap is not installed (apt-get install debootstrap)")
-        rootfs = CACHE / f"rootfs-{key}-{os.getpid()}"
-        try:
-            _debootstrap(rootfs, mirror)
-            _import(rootfs, key)
-        finally:
-            remove_rootfs(rootfs)
-    return key
-
-
-def _debootstrap(rootfs: Path, mirror: str) -> None:
-    log = CACHE / "debootstrap.log"
-    with open(log, "w") as out:
-        done = subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={','.join(BASE_PACKAGES)}",
-             BASE_SUITE, str(rootfs), mirror],
-            stdout=out, stderr=subprocess.STDOUT, timeout=600)
-    unmount_all(rootfs)  # debootstrap mounts /proc and /sys inside; a failure leaves them
-    if done.returncode != 0:
-        raise AssertionError(f"debootstrap failed ({done.returncode}):\n"
-                             + "\n".join(log.read_text().splitlines()[-20:]))
-    # what a slim image leaves out: package caches and lists, documentation, translations
-    for sub in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc",
-                "usr/share/man", "usr/share/info", "usr/share/locale"):
-        for child in (rootfs / sub).glob("*"):
-            if child.is_dir() and not child.is_symlink():
-                subprocess.run(["rm", "-rf", "--one-file-system", str(child)], check=True)
-            elif child.name != "lock":
-                child.unlink()
-
-
-def _import(rootfs: Path, key: str) -> None:
-    tar = subprocess.Popen(["tar", "-C", str(rootfs), "--numeric-owner", "-c", "."],
-                           stdout=subprocess.PIPE)
-    podman("import",
-           "--change", "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
-           "--change", "ENV LANG=C.UTF-8", "--change", f"LABEL {KEY_LABEL}={key}",
-           "-", BASE_IMAGE, stdin=tar.stdout, timeout=300)
-    tar.stdout.close()
-    assert tar.wait() == 0, "tar of the rootfs failed"
-
-
-def _mounts_under(root: Path) -> list[str]:
-    prefix = str(root.resolve())
-    points = []
-    for line in Path("/proc/self/mountinfo").read_text().splitlines():
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
-        if point == prefix or point.startswith(prefix + "/"):
-            points.append(point)
-    return sorted(points, key=len, reverse=True)  # deepest first
-
-
-def unmount_all(root: Path) -> None:
-    for point in _mounts_under(root):
-        if subprocess.run(["umount", point], capture_output=True).returncode != 0:
-            subprocess.run(["umount", "-l", point], capture_output=True)
-    left = _mounts_under(root)
-    assert not left, f"still mounted under {root}: {left}"
-
-
-def remove_rootfs(root: Path) -> None:
-    """Unmount everything under `root`, then delete it without crossing into another
-    file system (a bind of /dev left by an interrupted run must never be followed)."""
-    if not root.exists():
-        return
-    unmount_all(root)
-    subprocess.run(["rm", "-rf", "--one-file-system", str(root)], check=True)
-
-
-# --- the build --------------------------------------------------------------------------------
-def build_flags(home: Path) -> list[str]:
-    """What `docker build` needs on this machine beyond the README's command."""
-    return ["--format", "docker",  # the OCI format drops HEALTHCHECK
-            "--pull=never",  # python:3.11-slim is the local stand-in
-            "-v", f"{home}:/root"]  # the host's pip settings, during the build only
-
-
-@contextmanager
-def pip_home() -> Iterator[Path]:
-    """A home directory whose ~/.config/pip/pip.conf is the host pip's effective configuration
-    (files and PIP_* variables), with its CA bundle beside it. Settings naming this machine's
-    files (local wheel folders, file:// indexes, constraint files) stay out: they would not
-    exist in the build and the lock needs only the index."""
-    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"],
-                            capture_output=True, text=True, check=True)
-    sections: dict[str, dict[str, str]] = {}
-    for line in listed.stdout.splitlines():
-        match = re.match(r"^([^.=]*)\.([^=]+)=(.*)$", line)
-        if not match:
-            continue
-        section, key, value = match.groups()
-        section = "global" if section == ":env:" else section
-        try:
-            value = str(ast.literal_eval(value))
-        except (ValueError, SyntaxError):
-            pass
-        sections.setdefault(section, {})[key] = value
-    with tempfile.TemporaryDirectory(prefix="pe-ship-home-") as tmp:
-        home = Path(tmp)
-        (home / ".config" / "pip").mkdir(parents=True)
-        lines = []
-        for section, values in sections.items():
-            lines.append(f"[{section}]")
-            for key, value in values.items():
-                if key == "cert" and Path(value).is_file():
-                    shutil.copy(value, home / "pip-ca.crt")
-                    value = "/root/pip-ca.crt"
-                elif key in ("find-links", "constraint", "requirement", "client-cert"):
-                    continue
-                elif key in ("index-url", "extra-index-url"):
-                    value = " ".join(u for u in value.split() if not u.startswith("file:"))
-                    if not value:
-                        continue
-                lines.append(f"{key} = {value}")
-        (home / ".config" / "pip" / "pip.conf").write_text("\n".join(lines) + "\n")
-        yield home
-
-
-def build(argv: list[str], log: Path) -> str:
-    """Run the README's `docker build ...` (argv after `build`) with podman; the image id."""
-    ensure_base_image()
-    iid = log.with_suffix(".iid")
-    with pip_home() as home:
-        done = podman("build", *build_flags(home), "--iidfile", str(iid), *argv[:-1],
-                      str(ROOT / argv[-1]), check=False, timeout=600, cwd=ROOT)
-    log.write_text(done.stdout + done.stderr)
-    assert done.returncode == 0, f"build failed:\n{(done.stdout + done.stderr)[-4000:]}"
-    return iid.read_text().strip()
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -387,15 +234,14 @@ def wait_for_healthcheck(container: str, timeout: float = 60) -> None:
 def tagged(image_id: str, tag: str) -> Iterator[None]:
     """`tag` names `image_id` while the body creates containers from the tag (a compose file's
     `image:`); a lock keeps a concurrent run from moving the tag in between."""
-    with _locked("tag"):
+    with locked("tag"):
         podman("tag", image_id, tag)
         yield
 
 
 def compose(argv: list[str], *args: str, cwd: Path, check: bool = True, timeout: float = 180,
             environ: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run([*argv, *args], env=environ or env(), cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    done = run([*argv, *args], environ=environ or env(), cwd=cwd, timeout=timeout)
     if check and done.returncode != 0:
         raise AssertionError(f"{' '.join(argv[1:] + list(args))} → {done.returncode}\n"
                              f"{done.stdout[-3000:]}{_quiet(done.stderr)[-3000:]}")

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.ship import containers, readme
+from tests.ship import base_image, containers, readme
 from tests.ship.containers import OWNER, ROOT, health_status, podman, unique, wait_for_health
 from tests.support.live_server import free_port
 
@@ -116,10 +115,10 @@ def test_build_context_leaves_out_caches_venvs_and_databases(podman_ready, tmp_p
     probe_db = ROOT / f"ship-context-probe-{os.getpid()}.db"  # git-ignored, removed below
     probe_db.write_text("")
     containerfile = tmp_path / "Containerfile"
-    containerfile.write_text(f"FROM {containers.BASE_IMAGE}\nCOPY . /context\n")
+    containerfile.write_text(f"FROM {base_image.BASE_IMAGE}\nCOPY . /context\n")
     tag = f"localhost/{unique('context')}"
     try:
-        containers.ensure_base_image()
+        base_image.ensure()
         podman("build", "--pull=never", "-f", str(containerfile), "-t", tag, str(ROOT),
                timeout=300)
         found = podman("run", "--rm", "--label", f"{OWNER}={os.getpid()}", tag, "find",
