@@ -95,11 +95,12 @@ class Database:
                 conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": STARTUP_LOCK_ID})
                 conn.commit()
 
-    def migrate(self) -> bool:
-        """Schema to the newest Alembic revision (emulator/migrations); cheap when current."""
+    def migrate(self, vendors=None) -> bool:
+        """Schema to the newest Alembic revision (emulator/migrations), plus the tables of
+        plug-in vendors among `vendors` (default: the registered ones); cheap when current."""
         from emulator.migrations import upgrade
 
-        return upgrade(self)
+        return upgrade(self, vendors=vendors)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

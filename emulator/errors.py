@@ -35,6 +35,10 @@ class Unauthorized(DomainError):
     status, name = 401, "Unauthorized"
 
 
+class AmbiguousCredentials(Unauthorized):
+    """Several credentials where one is expected (e.g. two Authorization headers)."""
+
+
 class Forbidden(DomainError):
     status, name = 403, "Forbidden"
 

@@ -39,14 +39,9 @@ class RequestView:
 
     @cached_property
     def token(self) -> str | None:
-        """Bearer token, else a `token` parameter (GVP passes its session token that way)."""
-        if self.facts.bearer:
-            return self.facts.bearer
-        for source in (self.facts.query, self.facts.form):
-            for key, value in source.items():
-                if key.lower() == "token" and value:
-                    return value
-        return None
+        """The caller's credential, as its vendor reads it (`ScenarioFacts.caller_token`)."""
+        vendor = self.runtime.vendors.get(self.vendor) if self.vendor else None
+        return vendor.caller_token(self.facts) if vendor is not None else self.facts.credential
 
     @cached_property
     def client_ip(self) -> str | None:

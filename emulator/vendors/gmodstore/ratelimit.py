@@ -78,6 +78,16 @@ def hit(db, sandbox: str, key: str, now: float, limit: int, window: int) -> Quot
     return Quota(limit, count, start + window, now)
 
 
+def peek(db, sandbox: str, key: str, now: float, limit: int, window: int) -> Quota:
+    """The caller's quota without counting a request (for answers the gate never saw)."""
+    start = window_start(now, window)
+    with db.read_session() as session:
+        count = session.execute(select(GmsRateWindow.__table__.c["count"]).where(
+            GmsRateWindow.sandbox == sandbox, GmsRateWindow.key == key,
+            GmsRateWindow.window_start == start)).scalar() or 0
+    return Quota(limit, count, start + window, now)
+
+
 def next_reset(session, sandbox: str, now: float, window: int) -> float | None:
     """When the current window of anyone counted in it ends (None if nobody is counted)."""
     start = window_start(now, window)
