@@ -61,8 +61,9 @@ class Runtime:
     def sandbox_tables(self) -> list:
         from emulator.clock import ClockState
         from emulator.lifecycle.machine import TransitionRecord
+        from emulator.ratelimit import RateWindow
 
-        tables = [TransitionRecord, ClockState]
+        tables = [TransitionRecord, ClockState, RateWindow]
         for vendor in self.vendors.values():
             tables.extend(vendor.tables())
         return tables

@@ -13,12 +13,14 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from emulator.errors import DomainError
+from emulator.ratelimit import Quota, RateLimiter
 from emulator.vendors.base import Operation, Vendor
-from emulator.vendors.gmodstore import admin, fixtures, ratelimit
+from emulator.vendors.gmodstore import admin, fixtures
 from emulator.vendors.gmodstore.catalog import Catalog
 from emulator.vendors.gmodstore.cursors import CursorCodec
 from emulator.vendors.gmodstore.errors import render_error, render_validation
-from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase, GmsRateWindow
+from emulator.vendors.gmodstore.gate import caller_key
+from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase
 from emulator.vendors.gmodstore.service import Principal, PurchaseService
 from emulator.vendors.gmodstore.settings import (
     DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID,
@@ -50,6 +52,7 @@ class GmodStore(Vendor):
                                        cfg.default_per_page)
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
+        self.limits = RateLimiter(runtime.db, self.name)
 
     def warm(self) -> None:
         self.catalog.base  # noqa: B018 - generates the seeded catalogue
@@ -61,7 +64,7 @@ class GmodStore(Vendor):
         return [router, admin.router]
 
     def tables(self):
-        return [GmsPurchase, GmsRateWindow, GmsCatalogEntry]
+        return [GmsPurchase, GmsCatalogEntry]
 
     def startup_lines(self, base_url: str) -> list[str]:
         tokens = ", ".join(self.tokens) or "none configured"
@@ -92,10 +95,10 @@ class GmodStore(Vendor):
     def principal(self, token: str | None) -> Principal | None:
         return self.tokens.get(token) if token else None
 
-    def count_request(self, ctx, principal: Principal | None, client_ip: str | None):
-        key = ratelimit.caller_key(principal.token if principal else None, client_ip)
-        return ratelimit.hit(self.runtime.db, ctx.sandbox, key, ctx.now(),
-                             self.settings.rate_limit, self.settings.rate_window_seconds)
+    def count_request(self, ctx, principal: Principal | None, client_ip: str | None) -> Quota:
+        key = caller_key(principal.token if principal else None, client_ip)
+        return self.limits.take(ctx.sandbox, key, self.settings.rate_limit,
+                                self.settings.rate_window_seconds, ctx.now())
 
     # -- errors ---------------------------------------------------------------------------
     def render_error(self, exc: DomainError, path: str) -> Response:
@@ -125,7 +128,7 @@ class GmodStore(Vendor):
         return admin.force(session, sandbox, resource_id, action, message, now)
 
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
-        return ratelimit.next_reset(session, sandbox, now, self.settings.rate_window_seconds)
+        return self.limits.next_reset(session, sandbox, now)
 
     def load_fixtures(self, sandbox: str, data: dict) -> None:
         fixtures.load(self, sandbox, data)
