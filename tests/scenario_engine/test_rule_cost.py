@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.scenarios.bench_rules import EARLY_MISS, LATE_MISS, build, hook_only, whole_requests
+from tests.scenario_engine.bench_rules import EARLY_MISS, LATE_MISS, build, hook_only, whole_requests
 
 
 def test_ten_non_matching_rules_cost_under_five_percent():

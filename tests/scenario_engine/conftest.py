@@ -18,7 +18,7 @@ from emulator import app as app_module
 from emulator.app import create_app
 from emulator.settings import Settings
 from tests.conftest import FIXED_START
-from tests.scenarios.acme import Acme, AcmeOptions
+from tests.scenario_engine.acme import Acme, AcmeOptions
 
 
 class AcmeSettings(Settings):

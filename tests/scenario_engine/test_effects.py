@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from tests.scenarios.conftest import rule
+from tests.scenario_engine.conftest import rule
 
 ACME = {"vendor": "acme"}
 

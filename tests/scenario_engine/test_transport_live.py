@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from tests.scenarios.conftest import rule, write_scenario
+from tests.scenario_engine.conftest import rule, write_scenario
 from tests.support.live_server import live_server
 
 ACME = {"vendor": "acme"}
@@ -21,7 +21,7 @@ ACME = {"vendor": "acme"}
 @pytest.fixture
 def serve(monkeypatch, acme_settings, scenario_dir):
     from emulator import app as app_module
-    from tests.scenarios.acme import Acme
+    from tests.scenario_engine.acme import Acme
 
     monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
 
