@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 log = logging.getLogger("emulator.db")
 STARTUP_LOCK_ID = 0x656D7573  # PostgreSQL advisory lock held through start-up ("emus")
@@ -72,9 +72,6 @@ class Database:
             self.quick_engine = create_engine(
                 url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20,
                 connect_args={"options": "-c synchronous_commit=off"})
-
-    def create_all(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:

@@ -79,7 +79,3 @@ class InvalidTransition(DomainError):
 
 class ServerError(DomainError):
     status, name = 500, "Internal Server Error"
-
-
-class ServiceUnavailable(DomainError):
-    status, name = 503, "Service Unavailable"

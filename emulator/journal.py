@@ -92,9 +92,6 @@ class Journal:
         self._draining: asyncio.Task | None = None
         self._last_submit = 0.0
 
-    def next_id(self) -> int:
-        return 0  # the database numbers entries when they are recorded
-
     async def submit(self, entry: JournalEntry) -> None:
         """Store an entry; returns once it is committed (raises what the store raised).
 
@@ -139,9 +136,6 @@ class Journal:
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.shutdown(wait=True)
-
-    def record(self, entry: JournalEntry) -> None:
-        self.record_many([entry])
 
     def record_many(self, entries: list[JournalEntry]) -> None:
         rows = [{"sandbox": entry.sandbox,

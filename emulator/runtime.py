@@ -91,8 +91,9 @@ class Runtime:
     def sandbox_tables(self) -> list[type[SQLModel]]:
         from emulator.clock import ClockState
         from emulator.lifecycle.machine import TransitionRecord
+        from emulator.ratelimit import RateWindow
 
-        tables: list[type[SQLModel]] = [TransitionRecord, ClockState]
+        tables: list[type[SQLModel]] = [TransitionRecord, ClockState, RateWindow]
         for vendor in self.vendors.values():
             tables.extend(vendor.tables())
         return tables

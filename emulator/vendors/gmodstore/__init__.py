@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 from starlette.responses import Response
 
 from emulator.errors import DomainError
+from emulator.ratelimit import Quota, RateLimiter
 from emulator.vendors.base import Vendor
-from emulator.vendors.gmodstore import admin, fixtures, ratelimit
+from emulator.vendors.gmodstore import admin, fixtures
 from emulator.vendors.gmodstore.catalog import Catalog
 from emulator.vendors.gmodstore.cursors import CursorCodec
 from emulator.vendors.gmodstore.errors import render_error, render_validation
-from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase, GmsRateWindow
+from emulator.vendors.gmodstore.gate import caller_key
+from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase
 from emulator.vendors.gmodstore.service import Principal, PurchaseService
 from emulator.vendors.gmodstore.settings import (
     DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID, GmodStoreSettings,
@@ -47,6 +49,7 @@ class GmodStore(Vendor):
                                        cfg.default_per_page)
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
+        self.limits = RateLimiter(runtime.db, self.name)
 
     def warm(self) -> None:
         self.catalog.base  # noqa: B018 - generates the seeded catalogue
@@ -59,7 +62,7 @@ class GmodStore(Vendor):
 
     @classmethod
     def tables(cls):
-        return [GmsPurchase, GmsRateWindow, GmsCatalogEntry]
+        return [GmsPurchase, GmsCatalogEntry]
 
     def startup_lines(self, base_url: str) -> list[str]:
         tokens = ", ".join(self.tokens) or "none configured"
@@ -78,10 +81,10 @@ class GmodStore(Vendor):
     def principal(self, token: str | None) -> Principal | None:
         return self.tokens.get(token) if token else None
 
-    def count_request(self, ctx, principal: Principal | None, client_ip: str | None):
-        key = ratelimit.caller_key(principal.token if principal else None, client_ip)
-        return ratelimit.hit(self.runtime.db, ctx.sandbox, key, ctx.now(),
-                             self.settings.rate_limit, self.settings.rate_window_seconds)
+    def count_request(self, ctx, principal: Principal | None, client_ip: str | None) -> Quota:
+        key = caller_key(principal.token if principal else None, client_ip)
+        return self.limits.take(ctx.sandbox, key, self.settings.rate_limit,
+                                self.settings.rate_window_seconds, ctx.now())
 
     def standing_headers(self, ctx, facts, response) -> dict[str, str]:
         """X-RateLimit-* are on every GmodStore answer: for one the gate never counted (a
@@ -90,9 +93,9 @@ class GmodStore(Vendor):
         if response.header("X-RateLimit-Limit") is not None:
             return {}
         principal = self.principal(facts.bearer)
-        key = ratelimit.caller_key(principal.token if principal else None, facts.client_ip)
-        quota = ratelimit.peek(self.runtime.db, ctx.sandbox, key, ctx.now(),
-                               self.settings.rate_limit, self.settings.rate_window_seconds)
+        key = caller_key(principal.token if principal else None, facts.client_ip)
+        quota = self.limits.peek(ctx.sandbox, key, self.settings.rate_limit,
+                                 self.settings.rate_window_seconds, ctx.now())
         headers = quota.headers()
         if response.status == 429:
             headers.setdefault("Retry-After", str(quota.retry_after))
@@ -126,7 +129,7 @@ class GmodStore(Vendor):
         return admin.force(session, sandbox, resource_id, action, message, now)
 
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
-        return ratelimit.next_reset(session, sandbox, now, self.settings.rate_window_seconds)
+        return self.limits.next_reset(session, sandbox, now)
 
     def load_fixtures(self, sandbox: str, data: dict) -> None:
         fixtures.load(self, sandbox, data)

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from emulator.context import get_ctx
 from emulator.errors import DomainError, Forbidden, RateLimited, ServerError, Unauthorized
+from emulator.ratelimit import digest
 from emulator.validation import describe_validation_errors
 from emulator.vendors.gmodstore.errors import render_error, render_validation
 from emulator.vendors.gmodstore.service import Principal
@@ -35,6 +36,14 @@ REQUIRED_SCOPE = {
     "list_product_purchases": READ_SCOPE,
     "get_product_purchase": READ_SCOPE,
 }
+
+
+def caller_key(token: str | None, client_ip: str | None) -> str:
+    """Known tokens are limited per token; everything else per client address (like Laravel's
+    throttle, which runs before authentication). The token itself is never stored."""
+    if token:
+        return "token:" + digest(token)
+    return f"ip:{client_ip or 'unknown'}"
 
 
 def bearer(header: str | None) -> str | None:

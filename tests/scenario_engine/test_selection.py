@@ -10,7 +10,7 @@ import pytest
 from emulator.app import create_app
 from emulator.cli import main as cli_main
 from emulator.scenario_engine.loader import ScenarioError
-from tests.scenarios.conftest import rule, write_scenario
+from tests.scenario_engine.conftest import rule, write_scenario
 
 LAG = {"rules": [rule({"vendor": "acme"}, latency=5)]}
 DOWN = {"rules": [rule({"vendor": "acme"}, status=503)]}
@@ -51,7 +51,7 @@ def test_from_the_environment(scenario_dir, tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
     from tests.conftest import FIXED_START
-    from tests.scenarios.conftest import AcmeSettings
+    from tests.scenario_engine.conftest import AcmeSettings
 
     write_scenario(scenario_dir, "lag", LAG)
     write_scenario(scenario_dir, "down", DOWN)

@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 
-from tests.scenarios.conftest import rule, write_scenario
+from tests.scenario_engine.conftest import rule, write_scenario
 from tests.support.live_server import live_server
 
 ACME = {"vendor": "acme"}

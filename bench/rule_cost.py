@@ -1,6 +1,6 @@
 """Cost of ten non-matching rules (issue #8 target: at most 5 % of throughput).
 
-    .venv/bin/python -m tests.scenarios.bench_rules
+    .venv/bin/python -m bench.rule_cost
 
 Two measurements, CPU time of this process (time.process_time), best of several rounds so a
 busy machine skews them less:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from emulator.app import create_app
 from emulator.settings import settings_class
 from tests.conftest import FIXED_START
-from tests.scenarios.acme import Acme
+from tests.scenario_engine.acme import Acme
 
 AcmeSettings = settings_class({"acme": Acme})  # an app of these settings serves Acme only
 
