@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 log = logging.getLogger("emulator.migrations")
-HEAD = "0001"  # the newest revision; a test checks it against versions/
+HEAD = "0002"  # the newest revision; a test checks it against versions/
 HERE = Path(__file__).resolve().parent
 ADVISORY_LOCK_ID = 0x656D756C  # "emul": serialises migrations across processes on PostgreSQL
 MODEL_MODULES = (
