@@ -26,6 +26,10 @@ from emulator.vendors.gvp.models import (
 _NEWEST = (select(GvpFixtureLoad.version, GvpFixtureLoad.generation)
            .where(GvpFixtureLoad.sandbox == bindparam("sb"))
            .order_by(GvpFixtureLoad.generation.desc()).limit(1))
+# SQLite: the same SELECT on the session's own DBAPI connection (so inside its transaction):
+# 10 µs instead of 55 µs through Core and 130 µs through the ORM (it runs on every request)
+_NEWEST_SQLITE = ("SELECT version, generation FROM gvp_fixture_load WHERE sandbox = ? "
+                  "ORDER BY generation DESC LIMIT 1")
 KEPT = 256  # catalogues kept (one per distinct fixture version in use)
 
 
@@ -36,7 +40,7 @@ class SandboxCatalogs:
         self._lock = threading.Lock()
 
     def get(self, session: Session, sandbox: str) -> Catalog:
-        newest = session.exec(_NEWEST, params={"sb": sandbox}).first()
+        newest = _newest(session, sandbox)
         if newest is None:
             return self.base
         version, generation = newest
@@ -91,8 +95,16 @@ def user_of(row: GvpFixtureUser) -> User:
                 owned=tuple(json.loads(row.owns)))
 
 
+def _newest(session: Session, sandbox: str) -> tuple[str, int] | None:
+    """(version, generation) of the sandbox's newest fixture load, if it has one."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return conn.connection.driver_connection.execute(_NEWEST_SQLITE, (sandbox,)).fetchone()
+    return conn.execute(_NEWEST, {"sb": sandbox}).first()
+
+
 def newest_generation(session: Session, sandbox: str) -> int:
-    newest = session.exec(_NEWEST, params={"sb": sandbox}).first()
+    newest = _newest(session, sandbox)
     return newest[1] if newest is not None else 0
 
 
