@@ -66,6 +66,13 @@ def _follows_snapshots_copies_and_exports(client) -> None:
     new_sandbox(client, "c", source="eve")
     assert purchase_of(eve_buys(client, "c", 6101))["Price"] == 1.5
 
+    bob = {"gvp": {"users": [{"userName": "bob", "password": "bob123", "owns": [1001]}]}}
+    assert load(client, "a", bob).status_code == 200
+    assert login(client, "a", "bob", "bob123")["StatusCode"] == 0
+    assert client.post("/__admin/snapshots/eve/restore", headers=sb("a")).status_code == 200
+    assert login(client, "a", "bob", "bob123")["StatusCode"] == 1010  # loaded after the snapshot
+    assert eve_buys(client, "a", 6100)["StatusCode"] == 23
+
     assert client.post("/__admin/reset", headers=sb("a")).status_code == 200
     assert login(client, "a")["StatusCode"] == 1010  # InvalidUserException
     rich = token(client, "a", "rich", "rich123")

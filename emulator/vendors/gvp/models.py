@@ -90,7 +90,14 @@ class GvpNonce(SQLModel, table=True):
 
 
 # -- fixture additions (fixtures.py writes them, catalogs.py reads them) ------------------------
-class GvpFixtureLoad(SQLModel, table=True):
+class _FixtureRow(SQLModel):
+    pk: int | None = Field(default=None, primary_key=True)
+    sandbox: str = Field(max_length=64)
+    # the load that added the row: 1, 2, ... per sandbox (the newest is the current catalogue)
+    generation: int
+
+
+class GvpFixtureLoad(_FixtureRow, table=True):
     """One fixture load into a sandbox. `version` is random, so a process may keep the
     catalogue it built for a version: rows are only ever added by a load (which adds a newer
     version) and removed with it (reset, a failed load), so a version always means the same
@@ -99,20 +106,14 @@ class GvpFixtureLoad(SQLModel, table=True):
     __tablename__ = "gvp_fixture_load"
     __table_args__ = (UniqueConstraint("sandbox", "generation", name="uq_gvp_fixture_load"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    sandbox: str = Field(max_length=64)
-    generation: int  # 1, 2, ... per sandbox: the newest load is the current catalogue
     version: str = Field(max_length=32)
 
 
-class GvpFixturePricingModel(SQLModel, table=True):
+class GvpFixturePricingModel(_FixtureRow, table=True):
     __tablename__ = "gvp_fixture_pricing_model"
     __table_args__ = (UniqueConstraint("sandbox", "pricing_model_id",
                                        name="uq_gvp_fixture_pricing_model"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    sandbox: str = Field(max_length=64)
-    generation: int  # the GvpFixtureLoad that added it
     pricing_model_id: int
     title: str = Field(max_length=200)
     price_cents: int
@@ -120,13 +121,10 @@ class GvpFixturePricingModel(SQLModel, table=True):
     instance_id: int
 
 
-class GvpFixtureProduct(SQLModel, table=True):
+class GvpFixtureProduct(_FixtureRow, table=True):
     __tablename__ = "gvp_fixture_product"
     __table_args__ = (UniqueConstraint("sandbox", "product_id", name="uq_gvp_fixture_product"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    sandbox: str = Field(max_length=64)
-    generation: int
     product_id: int
     type: str = Field(max_length=32)
     title: str = Field(max_length=200)
@@ -142,13 +140,10 @@ class GvpFixtureProduct(SQLModel, table=True):
     price_cents: int
 
 
-class GvpFixtureUser(SQLModel, table=True):
+class GvpFixtureUser(_FixtureRow, table=True):
     __tablename__ = "gvp_fixture_user"
     __table_args__ = (UniqueConstraint("sandbox", "user_name", name="uq_gvp_fixture_user"),)
 
-    pk: int | None = Field(default=None, primary_key=True)
-    sandbox: str = Field(max_length=64)
-    generation: int
     user_name: str = Field(max_length=100)
     password: str = Field(max_length=100)
     ewallet_cents: int  # the balance GvpUserState starts from
