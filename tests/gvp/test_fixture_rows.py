@@ -52,7 +52,8 @@ def _follows_snapshots_copies_and_exports(client) -> None:
     assert load(client, "a").status_code == 200
     bought = purchase_of(eve_buys(client, "a", 6100))
     assert bought["Price"] == 1.5 and bought["PricingModelId"] == 401
-    assert client.post("/__admin/snapshots", json={"name": "eve"}, headers=sb("a")).status_code == 201
+    saved = client.post("/__admin/snapshots", json={"name": "eve"}, headers=sb("a"))
+    assert saved.status_code == 201
 
     new_sandbox(client, "b", source="eve")  # a copy of a: eve, her purchase, 6101 and 401
     assert eve_buys(client, "b", 6100)["StatusCode"] == 23  # UserAlreadyHasProduct
@@ -151,8 +152,8 @@ def test_a_fixture_replaces_a_seeded_entry_in_its_sandbox_only(client):
      "gvp.users.1.userName"),
     ({"users": [{"userName": "eve", "password": "eve123", "purchasePin": "1" * 17}]},
      "gvp.users.0.purchasePin"),
-    ({"products": [{"id": 6100, "type": "Movie", "title": "X", "pricingModels": list(range(1, 102))}]},
-     "gvp.products.0.pricingModels"),
+    ({"products": [{"id": 6100, "type": "Movie", "title": "X",
+                    "pricingModels": list(range(1, 102))}]}, "gvp.products.0.pricingModels"),
 ])
 def test_bad_fixtures_name_the_field_and_store_nothing(client, document, field):
     r = load(client, "default", {"gvp": {
