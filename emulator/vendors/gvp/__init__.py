@@ -16,10 +16,9 @@ from starlette.responses import Response
 from emulator.errors import DomainError, RateLimited
 from emulator.operations import Operation
 from emulator.vendors.base import Redaction, Vendor
-from emulator.vendors.gvp import admin, errors, fragment, payment, routes
-from emulator.vendors.gvp.catalog import DAY, Catalog
+from emulator.vendors.gvp import admin, catalogs, errors, fixtures, fragment, payment, routes
+from emulator.vendors.gvp.catalog import Catalog
 from emulator.vendors.gvp.errors import GvpException
-from emulator.vendors.gvp.fixtures import apply_fixtures
 from emulator.vendors.gvp.methods import Method
 from emulator.vendors.gvp.models import TABLES
 from emulator.vendors.gvp.oauth import SignedRequest, verify
@@ -48,23 +47,15 @@ class Gvp(Vendor):
 
     def __init__(self, runtime) -> None:
         super().__init__(runtime)
-        self._base = Catalog()
-        self._catalogs: dict[str, Catalog] = {}
+        self.catalogs = catalogs.SandboxCatalogs()
         self._anchor: float | None = None
-
-    def on_startup(self) -> None:
-        self.anchor  # fix the catalogue anchor now that the clock table exists
 
     @property
     def anchor(self) -> float:
-        """The instant commercialisation windows are placed from."""
+        """The instant commercialisation windows are placed from (catalogs.anchor): read
+        from settings and the database, so every process agrees on it."""
         if self._anchor is None:
-            configured = self.settings.catalog_anchor
-            if configured is not None:
-                self._anchor = configured.timestamp()
-            else:  # the start-up clock floored to UTC midnight: windows stay put within a day
-                start = self.runtime.clocks.get("default").time()
-                self._anchor = float(int(start // DAY) * DAY)
+            self._anchor = catalogs.anchor(self.runtime, self.settings.catalog_anchor)
         return self._anchor
 
     # -- wiring ---------------------------------------------------------------------------
@@ -88,8 +79,8 @@ class Gvp(Vendor):
             f"  every CreatePurchase case: {base_url}/__admin/gvp/cases",
         ]
 
-    def catalog(self, sandbox: str) -> Catalog:
-        return self._catalogs.get(sandbox, self._base)
+    def catalog(self, session, sandbox: str) -> Catalog:
+        return self.catalogs.get(session, sandbox)
 
     # -- requests ----------------------------------------------------------------------------
     def operation(self, route: APIRoute) -> Operation:
@@ -124,7 +115,7 @@ class Gvp(Vendor):
     # -- requests --------------------------------------------------------------------------
     def make_call(self, session, sandbox: str, now: float, base_url: str,
                   params: Params | None = None, fulfilment=None) -> Call:
-        return Call(settings=self.settings, catalog=self.catalog(sandbox), sandbox=sandbox,
+        return Call(settings=self.settings, catalogs=self.catalogs, sandbox=sandbox,
                     now=now, base_url=base_url, params=params or Params([]), session=session,
                     secret_key=self.runtime.settings.secret_key, anchor=self.anchor,
                     fulfilment=fulfilment)
@@ -168,16 +159,7 @@ class Gvp(Vendor):
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
         return admin.next_event(self, session, sandbox, now)
 
-    def reset_sandbox(self, sandbox: str) -> None:
-        """Reset/delete: forget the sandbox's fixture additions (the baseline reloads them)."""
-        self._catalogs.pop(sandbox, None)
-
     def load_fixtures(self, sandbox: str, data: dict) -> None:
-        if not data:
-            return
-        if not isinstance(data, dict):
-            raise ValueError("gvp: the fixture section must be a mapping")
-        self._catalogs[sandbox] = apply_fixtures(self.catalog(sandbox), data,
-                                                 self.settings.product_types,
-                                                 self.settings.payment_types)
+        fixtures.load(self.runtime.db, self.catalogs.base, sandbox, data,
+                      self.settings.product_types, self.settings.payment_types)
 
