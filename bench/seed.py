@@ -20,6 +20,7 @@ def create_schema(db_path: Path) -> None:
     from emulator.settings import Settings
 
     app = create_app(Settings(database_url=f"sqlite:///{db_path}"))
+    app.state.runtime.start()  # the schema and the default sandbox
     app.state.runtime.db.dispose()
 
 

@@ -1,7 +1,9 @@
 """create_app(settings): the whole emulator, assembled in one place.
 
-Order matters and is visible here: state store → vendors → scenario engine → routes →
-error rendering → the request pipeline (emulator/pipeline.py) around everything.
+Order matters and is visible here: the runtime (state store, vendors, scenario engine, control
+plane) → routes (each vendor's, then the admin API) → the operation index read off those
+routes → error rendering → the request pipeline (emulator/pipeline.py) around everything.
+Nothing here touches the database: start-up I/O runs in the lifespan (`Runtime.start`).
 """
 
 from __future__ import annotations
@@ -10,40 +12,34 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator import __version__
-from emulator.control import control_routers
-from emulator.control.fixtures import load_startup_fixtures
+from emulator.control.routes import control_routers
 from emulator.errors import DomainError, MethodNotAllowed, NotFound
 from emulator.pipeline import EmulatorPipeline
 from emulator.runtime import Runtime
-from emulator.scenario_engine.build import build_engine
-from emulator.settings import Settings
+from emulator.settings import CoreSettings
 from emulator.validation import describe_validation_errors
-from emulator.vendors.registry import vendor_classes
+from emulator.vendors.base import Vendor
 
 log = logging.getLogger("emulator")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    runtime = Runtime(settings)
-    for name, cls in vendor_classes().items():
-        if getattr(settings, name).enabled:
-            runtime.add_vendor(cls(runtime))
-    runtime.scenarios = build_engine(runtime)  # raises ScenarioError for a bad --scenario
+def create_app(settings: CoreSettings | None = None) -> FastAPI:
+    """The app for `settings` (default: from the environment), serving the vendors its class
+    was composed with (`emulator.settings.settings_class`; all registered ones by default)."""
+    if settings is None:
+        from emulator.settings import Settings
 
-    with runtime.db.startup_lock():  # replicas starting together take turns (PostgreSQL)
-        runtime.db.migrate()  # Alembic; a no-op at head
-        for vendor in runtime.vendors.values():
-            vendor.on_startup()
-        load_startup_fixtures(runtime)  # --fixtures: validated, the baseline of every sandbox
+        settings = Settings()
+    runtime = Runtime(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        runtime.start()  # migrations, seeding, scenarios, fixtures (a no-op if serve did it)
         threading.Thread(target=_warm, args=(runtime,), name="warm", daemon=True).start()
         yield
         runtime.journal.close()
@@ -59,11 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
 
-    for vendor in runtime.vendors.values():
-        for router in vendor.routers():
-            app.include_router(router)
-    for router in control_routers(runtime):
+    routers: list[tuple[Vendor | None, APIRouter]] = [
+        (vendor, router) for vendor in runtime.vendors.values() for router in vendor.routers()]
+    routers += [(None, router) for router in control_routers()]
+    for _, router in routers:
         app.include_router(router)
+    runtime.operations.build(routers)  # the same routes, in the same order
 
     _install_error_rendering(app, runtime)
     app.add_middleware(EmulatorPipeline, runtime=runtime)
@@ -109,9 +106,11 @@ def _install_error_rendering(app: FastAPI, runtime: Runtime) -> None:
         if exc.status_code == 405:
             # RFC 9110 requires Allow on a 405; Starlette names only the first route matching
             # the path, so collect every route's methods (GET and POST may be separate routes)
+            allowed = runtime.operations.allowed(request.url.path)
             return render(MethodNotAllowed(
                 f"method {request.method} is not allowed on {request.url.path}",
-                headers=_allow(request, exc)), request)
+                headers={"Allow": ", ".join(allowed)} if allowed else dict(exc.headers or {})),
+                request)
         if exc.status_code == 404:
             return render(NotFound(f"no such endpoint: {request.method} {request.url.path}"),
                           request)
@@ -119,12 +118,3 @@ def _install_error_rendering(app: FastAPI, runtime: Runtime) -> None:
         error.status = exc.status_code
         return render(error, request)
 
-
-def _allow(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
-    from starlette.routing import Match
-
-    # ask the router, method by method (routes may be nested in included routers)
-    methods = [m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-               if any(route.matches({**request.scope, "method": m})[0] == Match.FULL
-                      for route in request.app.router.routes)]
-    return {"Allow": ", ".join(methods)} if methods else dict(exc.headers or {})

@@ -44,7 +44,7 @@ SERVE_OPTIONS = [
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="purchase-emulator",
-        description="A stateful local emulator of HL Connect, GmodStore v3 and GVP UNIAPI.",
+        description=f"A stateful local emulator of purchase APIs ({installed_vendors()}).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_extension_commands(sub)
     return parser
+
+
+def installed_vendors() -> str:
+    """The registered vendors' names, read from the entry points without importing them (the
+    parser is built for every command, `healthcheck` included)."""
+    from importlib.metadata import entry_points
+
+    from emulator.vendors import ENTRY_POINT_GROUP
+
+    names = sorted({point.name for point in entry_points(group=ENTRY_POINT_GROUP)})
+    return "vendors: " + (", ".join(names) if names else "none installed")
 
 
 def _add_extension_commands(sub) -> None:
@@ -110,7 +121,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_format)
     try:
         app = create_app(settings)
-    except Exception as exc:  # a bad scenario, fixture or database URL: say so, no traceback
+        # start-up I/O now rather than in the lifespan (where it is then a no-op): a bad
+        # scenario, fixture or database URL is reported before the port opens
+        app.state.runtime.start()
+    except Exception as exc:  # say so in one line, no traceback
         print(f"purchase-emulator: cannot start: {exc}", file=sys.stderr)
         return 2
     print(banner(app.state.runtime, settings), flush=True)

@@ -27,6 +27,8 @@ class RequestContext:
     rules: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the path as the client sent it (routing may use a vendor's canonical spelling)
+    sent_path: str = ""
 
     def now(self) -> float:
         return self.clock.time()

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 log = logging.getLogger("emulator.db")
 STARTUP_LOCK_ID = 0x656D7573  # PostgreSQL advisory lock held through start-up ("emus")
@@ -73,9 +73,6 @@ class Database:
                 url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20,
                 connect_args={"options": "-c synchronous_commit=off"})
 
-    def create_all(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
-
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
         """Processes starting together on one PostgreSQL take turns through start-up
@@ -95,11 +92,12 @@ class Database:
                 conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": STARTUP_LOCK_ID})
                 conn.commit()
 
-    def migrate(self) -> bool:
-        """Schema to the newest Alembic revision (emulator/migrations); cheap when current."""
+    def migrate(self, vendors=None) -> bool:
+        """Schema to the newest Alembic revision (emulator/migrations), plus the tables of
+        plug-in vendors among `vendors` (default: the registered ones); cheap when current."""
         from emulator.migrations import upgrade
 
-        return upgrade(self)
+        return upgrade(self, vendors=vendors)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

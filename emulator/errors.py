@@ -35,6 +35,10 @@ class Unauthorized(DomainError):
     status, name = 401, "Unauthorized"
 
 
+class AmbiguousCredentials(Unauthorized):
+    """Several credentials where one is expected (e.g. two Authorization headers)."""
+
+
 class Forbidden(DomainError):
     status, name = 403, "Forbidden"
 
@@ -75,7 +79,3 @@ class InvalidTransition(DomainError):
 
 class ServerError(DomainError):
     status, name = 500, "Internal Server Error"
-
-
-class ServiceUnavailable(DomainError):
-    status, name = 503, "Service Unavailable"

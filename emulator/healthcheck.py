@@ -13,23 +13,8 @@ import sys
 import urllib.error
 import urllib.request
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 HEALTH_PATH = "/__admin/health"
 _LOOPBACK = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # nosec B104: probed, not bound
-
-
-class ProbeSettings(BaseSettings):
-    """The listening part of `emulator.settings.Settings`: same prefix, names and defaults
-    (a test holds them equal). Importing the full Settings pulls in every vendor (~1 s of CPU),
-    too much for a probe that runs every few seconds."""
-
-    model_config = SettingsConfigDict(env_prefix="EMULATOR_", extra="ignore")
-
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=0, le=65535)
-    admin_token: str | None = None
 
 
 def add_command(sub) -> None:
@@ -54,8 +39,13 @@ def health_url(host: str, port: int) -> str:
 def cmd_healthcheck(args: argparse.Namespace) -> int:
     overrides = {key: getattr(args, key) for key in ("host", "port", "admin_token")
                  if getattr(args, key, None) is not None}
+    # the core settings only: what `serve` listens on, without building every vendor's options
+    from pydantic import ValidationError
+
+    from emulator.settings import CoreSettings
+
     try:
-        settings = ProbeSettings(**overrides)
+        settings = CoreSettings(**overrides)
     except ValidationError as exc:
         print(f"unhealthy: invalid configuration: {exc}", file=sys.stderr)
         return 1

@@ -47,6 +47,18 @@ class RequestFacts:
         scheme, _, token = value.partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
 
+    @cached_property
+    def credential(self) -> str | None:
+        """A bearer token, else a `token` parameter (query or form), as session-token APIs
+        pass theirs: the default `ScenarioFacts.caller_token`."""
+        if self.bearer:
+            return self.bearer
+        for source in (self.query, self.form):
+            for key, value in source.items():
+                if key.lower() == "token" and value:
+                    return value
+        return None
+
 
 @dataclass
 class CapturedResponse:

@@ -4,30 +4,22 @@ A table (`journal_entry`) shared by every emulator process using the database, s
 answered by one replica is listed by all. Each sandbox keeps its newest `size` entries: reads
 take at most that many (newest id first) and older rows are deleted by id now and then.
 The pipeline records an entry before sending the response, so once a client has its answer
-the entry is visible everywhere. Secrets (Authorization, tokens, PINs, signatures) are
-redacted before an entry is stored, so the journal can be shown and exported safely.
+the entry is visible everywhere. The pipeline redacts secrets before an entry is stored
+(emulator/redaction.py), so the journal can be shown and exported safely.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Iterable
+from typing import Any
 
 import orjson
 from sqlalchemy import BigInteger, Column, Index, Integer, Text, delete, func, insert, select
 from sqlmodel import Field, SQLModel
-
-REDACTED = "***"
-SECRET_HEADERS = frozenset({"authorization", "x-emulator-admin-token", "cookie"})
-SECRET_FIELDS = frozenset({
-    "token", "access_token", "pin", "newpin", "password", "oauth_signature", "secret",
-    "paypaltoken", "sig", "signature",
-})
 
 
 @dataclass(slots=True)
@@ -51,31 +43,6 @@ class JournalEntry:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-# Paths whose last segment is a bearer capability (a signed download/view link): anyone who
-# reads it from a journal export or a log could use it until it expires.
-_SECRET_PATH = re.compile(r"^(/hlconnect/(?:download|view)/)[^/]+")
-
-
-def redact_path(path: str) -> str:
-    return _SECRET_PATH.sub(rf"\g<1>{REDACTED}", path)
-
-
-def redact_mapping(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (REDACTED if k.lower() in SECRET_FIELDS else redact(v)) for k, v in values.items()}
-
-
-def redact(value: Any) -> Any:
-    if isinstance(value, dict):
-        return redact_mapping(value)
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
-    return {k: (REDACTED if k in SECRET_HEADERS else v) for k, v in headers}
 
 
 class JournalRow(SQLModel, table=True):
@@ -125,9 +92,6 @@ class Journal:
         self._draining: asyncio.Task | None = None
         self._last_submit = 0.0
 
-    def next_id(self) -> int:
-        return 0  # the database numbers entries when they are recorded
-
     async def submit(self, entry: JournalEntry) -> None:
         """Store an entry; returns once it is committed (raises what the store raised).
 
@@ -172,9 +136,6 @@ class Journal:
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.shutdown(wait=True)
-
-    def record(self, entry: JournalEntry) -> None:
-        self.record_many([entry])
 
     def record_many(self, entries: list[JournalEntry]) -> None:
         rows = [{"sandbox": entry.sandbox,

@@ -1,36 +1,39 @@
 """openapi.yaml is assembled from one fragment per vendor plus the admin API.
 
 Each vendor folder owns its `openapi.yaml` fragment (paths and components); this module merges
-them in registry order. The root `openapi.yaml` is this output, written by
+them in registry order, and composes the document's description from what vendors declare. The root `openapi.yaml` is this output, written by
 `purchase-emulator openapi --write openapi.yaml`; a test fails when the two differ or when the
 app serves a route the document does not describe.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from emulator import __version__
-from emulator.vendors.registry import vendor_classes
+from emulator.vendors.base import Vendor
 
 # the admin API: control/openapi.yaml plus one control/openapi.<area>.yaml per admin module
 CONTROL_DIR = Path(__file__).resolve().parent / "control"
 
-BASE = {
+BASE: dict[str, Any] = {
     "openapi": "3.0.3",
-    "info": {
-        "title": "purchase-emulator",
-        "version": __version__,
-        "description": (
-            "A stateful local emulator of three vendors' purchase APIs: HL Connect (live at /, "
-            "sandbox under /sandbox), GmodStore API v3 (under /api/v3) and Telefonica GVP "
-            "UNIAPI (/{Service}.svc/{Method}), plus the emulator's own admin API (/__admin)."
-        ),
-    },
+    "info": {"title": "purchase-emulator", "version": __version__},
     "servers": [{"url": "http://127.0.0.1:8080", "description": "a local emulator"}],
 }
+
+
+def describe(vendors: Mapping[str, type[Vendor]]) -> str:
+    """`A stateful local emulator of purchase APIs: A (where), B (where) and C (where), ...`"""
+    parts = [f"{cls.title} ({cls.summary})" if cls.summary else cls.title
+             for cls in vendors.values()]
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    return (f"A stateful local emulator of purchase APIs: {listed or 'no vendor installed'}, "
+            "plus the emulator's own admin API (/__admin).")
 
 
 def _merge(spec: dict, fragment: dict, origin: str) -> None:
@@ -50,17 +53,22 @@ def _merge(spec: dict, fragment: dict, origin: str) -> None:
             target[name] = value
 
 
-def build_spec() -> dict:
+def build_spec(vendors: Mapping[str, type[Vendor]] | None = None) -> dict:
+    if vendors is None:
+        from emulator.vendors.registry import vendor_classes
+
+        vendors = vendor_classes()
     spec: dict = yaml.safe_load(yaml.safe_dump(BASE))
+    spec["info"]["description"] = describe(vendors)
     fragments = [(p.name, _load(p)) for p in sorted(CONTROL_DIR.glob("openapi*.yaml"))]
-    fragments += [(name, cls.load_fragment()) for name, cls in vendor_classes().items()]
+    fragments += [(name, cls.load_fragment()) for name, cls in vendors.items()]
     for origin, fragment in fragments:
         _merge(spec, fragment, origin)
     return spec
 
 
-def render_spec() -> str:
-    return yaml.safe_dump(build_spec(), sort_keys=False, allow_unicode=True, width=100)
+def render_spec(vendors: Mapping[str, type[Vendor]] | None = None) -> str:
+    return yaml.safe_dump(build_spec(vendors), sort_keys=False, allow_unicode=True, width=100)
 
 
 def _load(path: Path) -> dict:

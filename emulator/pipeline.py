@@ -2,7 +2,8 @@
 
     request id → sandbox → operation → body (size limit) → scenario `before` (latency,
     short-circuit faults) → vendor route (auth → service → lifecycle → commit) → scenario
-    `after` (after-commit failures, overrides, transport faults) → headers → journal
+    `after` (after-commit failures, overrides, transport faults) → the vendor's standing
+    headers → request id and rule headers → journal
 
 A pure ASGI middleware (not BaseHTTPMiddleware): the body is read once and replayed, the
 response is buffered so effects can replace it, and an unexpected exception becomes the
@@ -25,14 +26,16 @@ import uuid
 from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
-from emulator.errors import BadRequest, NotFound, PayloadTooLarge, ServerError, Unauthorized
+from emulator.errors import (
+    AmbiguousCredentials, BadRequest, NotFound, PayloadTooLarge, ServerError,
+)
 from emulator.http import CapturedResponse, RequestFacts
-from emulator.journal import JournalEntry, redact, redact_headers, redact_mapping, redact_path
+from emulator.journal import JournalEntry
+from emulator.operations import ADMIN_PREFIX
 from emulator.runtime import Runtime
 
 log = logging.getLogger("emulator.request")
 
-ADMIN_PREFIX = "/__admin"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 UNJOURNALED = ("/__admin", "/openapi.yaml", "/openapi.json", "/docs", "/favicon.ico")
 
@@ -46,6 +49,8 @@ class EmulatorPipeline:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not self.runtime.started:  # a server or test harness that skipped the lifespan
+            self.runtime.start()
         checked = checked_in_request.set(set())  # each sandbox's clock checked once a request
         try:
             await self._handle(scope, receive, send)
@@ -56,6 +61,9 @@ class EmulatorPipeline:
         rt = self.runtime
         started = time.perf_counter()
         method, path = scope["method"], scope["path"]
+        routed = rt.route_path(path)  # a vendor's canonical spelling (e.g. case-insensitive)
+        if routed != path:
+            scope = {**scope, "path": routed}
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
         request_id = headers.get("x-request-id", "")
@@ -66,10 +74,8 @@ class EmulatorPipeline:
         denied = admin_denied(rt.settings, method, path, headers,
                               scope.get("query_string", b"").decode("latin-1")) \
             if path.startswith(ADMIN_PREFIX) else None
-        control = getattr(rt, "control", None)
-        known = denied is not None or not _SAFE_ID.match(sandbox) or control is None \
-            or control.resolve(sandbox)
-        operation = rt.classify(method, path)
+        known = denied is not None or not _SAFE_ID.match(sandbox) or rt.control.resolve(sandbox)
+        operation = rt.operations.match(method, routed)
         ctx = RequestContext(
             request_id=request_id,
             sandbox=sandbox,
@@ -77,6 +83,7 @@ class EmulatorPipeline:
             else rt.clocks.get("default"),
             base_url=rt.settings.public_url or _base_url(scope, headers),
             operation=operation,
+            sent_path=path,
         )
         scope.setdefault("state", {})["ctx"] = ctx
 
@@ -101,7 +108,10 @@ class EmulatorPipeline:
             response = rt.render_error(PayloadTooLarge(
                 f"request body exceeds the limit of {rt.settings.max_body_bytes} bytes"), path)
         elif sum(k.lower() == b"authorization" for k, _ in scope["headers"]) > 1:
-            response = rt.render_error(_doubled_authorization(), path)
+            # servers disagree on which of several Authorization headers counts (first, last,
+            # joined): refuse the ambiguity rather than pick one
+            response = rt.render_error(AmbiguousCredentials(
+                "send one Authorization header, not several"), path)
         elif not path.startswith(ADMIN_PREFIX):
             response = await rt.scenarios.before(ctx, facts)
 
@@ -110,6 +120,11 @@ class EmulatorPipeline:
             if not path.startswith(ADMIN_PREFIX):
                 response = await rt.scenarios.after(ctx, facts, response)
 
+        vendor = rt.vendor_for_path(path)
+        if vendor is not None:
+            for name, value in vendor.standing_headers(ctx, facts, response).items():
+                if response.header(name) is None:
+                    response.set_header(name, value)
         response.set_header("x-request-id", request_id)
         if ctx.rules:
             response.set_header("x-emulator-rule", ",".join(ctx.rules))
@@ -146,8 +161,7 @@ class EmulatorPipeline:
             await self.app(scope, replay, capture)
         except Exception:  # the vendor's 500 envelope, never a traceback on the wire
             log.exception("unhandled error in %s %s (request %s)", scope["method"],
-                          redact_path(path),
-                          ctx.request_id)
+                          self.runtime.redactor.path(path), ctx.request_id)
             return self.runtime.render_error(ServerError("Internal server error"), path)
         captured.body = b"".join(chunks)
         return captured
@@ -158,7 +172,7 @@ class EmulatorPipeline:
         elapsed = time.perf_counter() - started
         self.runtime.metrics.observe(op.vendor if op else None, op.operation_id if op else None,
                                      response.status, elapsed, ctx.rules)
-        shown_path = redact_path(facts.path)
+        shown_path = self.runtime.redactor.path(facts.path)
         log.info("%s %s -> %s", facts.method, shown_path, response.status, extra={"fields": {
             "request_id": ctx.request_id, "sandbox": ctx.sandbox,
             "vendor": op.vendor if op else None, "operation": op.operation_id if op else None,
@@ -176,16 +190,17 @@ class EmulatorPipeline:
         elapsed = time.perf_counter() - started
         body = facts.json if facts.json is not None else (
             facts.form or facts.body[:2048].decode("utf-8", "replace") or None)
+        redactor = self.runtime.redactor
         entry = JournalEntry(
             id=0,  # numbered by the database
             at=ctx.clock.time(),
             request_id=ctx.request_id,
             sandbox=ctx.sandbox,
             method=facts.method,
-            path=redact_path(facts.path),  # a signed link is a capability
-            query=redact_mapping(facts.query),
-            headers=redact_headers(facts.headers.items()),
-            body=redact(body),
+            path=redactor.path(facts.path),  # a signed link is a capability
+            query=redactor.mapping(facts.query),
+            headers=redactor.header_map(facts.headers.items()),
+            body=redactor.value(body),
             vendor=op.vendor if op else None,
             operation=op.operation_id if op else None,
             flavour=op.flavour if op else None,
@@ -198,14 +213,6 @@ class EmulatorPipeline:
             await self.runtime.journal.submit(entry)
         except Exception:  # the state store's trouble is logged there; the answer still goes
             log.warning("request %s not journaled", ctx.request_id, exc_info=True)
-
-
-def _doubled_authorization() -> Unauthorized:
-    # Servers disagree on which of several Authorization headers counts (first, last, joined):
-    # refuse the ambiguity rather than pick one. GVP reads it as a bad OAuth signature.
-    error = Unauthorized("send one Authorization header, not several")
-    error.gvp_exception = "InvalidSignatureException"
-    return error
 
 
 async def _read_body(receive, limit: int) -> tuple[bytes, bool]:

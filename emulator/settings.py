@@ -1,22 +1,23 @@
 """Runtime configuration.
 
 Every option is an `EMULATOR_*` environment variable (nested vendor options use a double
-underscore, e.g. `EMULATOR_GVP__OAUTH_MODE=strict`) and can be overridden by the CLI. Nothing is
-read at import time: `create_app(settings)` receives an instance, tests build their own.
+underscore: `EMULATOR_<VENDOR>__<OPTION>`) and can be overridden by the CLI. Nothing is read at
+import time: `create_app(settings)` receives an instance, tests build their own.
+
+`CoreSettings` holds the emulator's own options. `Settings` adds one field per registered
+vendor (its `settings_model`), composed by `settings_class(vendors)`; the class also records
+which vendors an app built from it serves.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-from emulator.vendors.gmodstore.settings import GmodStoreSettings
-from emulator.vendors.gvp.settings import GvpSettings
-from emulator.vendors.hlconnect.settings import HLConnectSettings
 
 # Package data (emulator/scenarios/): present in a wheel, an sdist and the image alike.
 BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
@@ -29,7 +30,7 @@ def _split_csv(value: object) -> object:
     return value
 
 
-class Settings(BaseSettings):
+class CoreSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="EMULATOR_", env_nested_delimiter="__", extra="ignore"
     )
@@ -82,9 +83,9 @@ class Settings(BaseSettings):
         2, ge=0, le=16, description="Spare sandboxes kept pre-copied per snapshot (0: none)."
     )
 
-    hlconnect: HLConnectSettings = Field(default_factory=HLConnectSettings)
-    gmodstore: GmodStoreSettings = Field(default_factory=GmodStoreSettings)
-    gvp: GvpSettings = Field(default_factory=GvpSettings)
+    #: the vendors an app built from these settings serves (set by `settings_class`)
+    # (typed loosely: the vendor contract depends on these settings, not the other way round)
+    vendor_classes: ClassVar[dict[str, Any]] = {}
 
     _split = field_validator("scenarios", "scenarios_dir", "fixtures", mode="before")(
         classmethod(lambda cls, v: _split_csv(v))
@@ -95,3 +96,36 @@ class Settings(BaseSettings):
         """User directories add to the bundled library and come first: a user file named like a
         bundled scenario overrides it."""
         return [*self.scenarios_dir, BUNDLED_SCENARIOS_DIR]
+
+    def vendor_settings(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+_composed: dict[tuple[tuple[str, Any], ...], type[CoreSettings]] = {}
+
+
+def settings_class(vendors: Mapping[str, Any]) -> type[CoreSettings]:
+    """Root settings with one nested field per vendor (its `settings_model`)."""
+    key = tuple(sorted(vendors.items(), key=lambda item: item[0]))
+    found = _composed.get(key)
+    if found is None:
+        namespace: dict[str, Any] = {
+            "__module__": __name__,
+            "__annotations__": {name: cls.settings_model for name, cls in key},
+            "vendor_classes": dict(key),
+        }
+        for name, cls in key:
+            namespace[name] = Field(default_factory=cls.settings_model,
+                                    description=f"{cls.title} options")
+        found = _composed[key] = type("Settings", (CoreSettings,), namespace)
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    # `Settings`: the registered vendors' composition, built on first use (not at import, so
+    # vendor packages may import this module)
+    if name == "Settings":
+        from emulator.vendors.registry import vendor_classes
+
+        return settings_class(vendor_classes())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from emulator.context import RequestContext, get_ctx
 from emulator.errors import BadRequest
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/clock", tags=["admin"])
 MAX_ADVANCE = 10 * 365 * 86400.0  # ten years: anything larger is a typo, not a test
@@ -67,26 +68,26 @@ def _state(ctx: RequestContext, **extra) -> dict:
 
 
 @router.get("", operation_id="admin_get_clock")
-def get_clock(runtime: Runtime = Depends(get_runtime), ctx: RequestContext = Depends(get_ctx)) -> dict:
+def get_clock(runtime: RuntimeDep, ctx: Ctx) -> dict:
     upcoming = next_event(runtime, ctx.sandbox, ctx.clock.time())
     return _state(ctx, next_event=_event(upcoming))
 
 
 @router.post("/freeze", operation_id="admin_freeze_clock")
-def freeze(body: Freeze | None = None, ctx: RequestContext = Depends(get_ctx)) -> dict:
+def freeze(*, body: Freeze | None = None, ctx: Ctx) -> dict:
     ctx.clock.freeze((body or Freeze()).epoch())
     return _state(ctx)
 
 
 @router.post("/advance", operation_id="admin_advance_clock")
-def advance(body: Advance, ctx: RequestContext = Depends(get_ctx)) -> dict:
+def advance(body: Advance, ctx: Ctx) -> dict:
     ctx.clock.advance(body.seconds)
     return _state(ctx, advanced_seconds=body.seconds)
 
 
 @router.post("/advance-to-next-event", operation_id="admin_advance_to_next_event")
-def advance_to_next_event(runtime: Runtime = Depends(get_runtime),
-                          ctx: RequestContext = Depends(get_ctx)) -> dict:
+def advance_to_next_event(runtime: RuntimeDep,
+                          ctx: Ctx) -> dict:
     now = ctx.clock.time()
     upcoming = next_event(runtime, ctx.sandbox, now)
     step = max(0.0, upcoming[0] - now) if upcoming else 0.0
@@ -96,7 +97,7 @@ def advance_to_next_event(runtime: Runtime = Depends(get_runtime),
 
 
 @router.post("/resume", operation_id="admin_resume_clock")
-def resume(ctx: RequestContext = Depends(get_ctx)) -> dict:
+def resume(ctx: Ctx) -> dict:
     ctx.clock.resume()
     return _state(ctx)
 

@@ -12,14 +12,15 @@ from sqlalchemy import func, select
 from emulator.context import RequestContext, get_ctx
 from emulator.control.models import SandboxRow
 from emulator.lifecycle.machine import TransitionRecord, machines
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
 
 @router.get("/coverage", operation_id="admin_coverage")
-def coverage(all_sandboxes: bool = False, runtime: Runtime = Depends(get_runtime),
-             ctx: RequestContext = Depends(get_ctx)) -> dict:
+def coverage(*, all_sandboxes: bool = False, runtime: RuntimeDep,
+             ctx: Ctx) -> dict:
     """Per machine: states and transitions exercised vs never reached (request's sandbox,
     or every sandbox with `all_sandboxes=true`; snapshots never count)."""
     query = select(TransitionRecord.machine, TransitionRecord.from_state,

@@ -7,13 +7,14 @@ import time
 from fastapi import APIRouter, Depends
 
 from emulator import __version__
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
 
 @router.get("/health", operation_id="admin_health")
-def health(runtime: Runtime = Depends(get_runtime)) -> dict:
+def health(runtime: RuntimeDep) -> dict:
     return {
         "status": "ok",
         "version": __version__,

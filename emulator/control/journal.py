@@ -14,7 +14,8 @@ from starlette.responses import Response
 
 from emulator.context import RequestContext, get_ctx
 from emulator.errors import BadRequest
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/requests", tags=["admin"])
 _STATUS = re.compile(r"^(?:[0-9]{1,3}|[1-5]xx)$", re.IGNORECASE)
@@ -33,15 +34,15 @@ def _status_test(value: str | None):
 
 
 @router.get("", operation_id="admin_list_requests")
-def list_requests(
+def list_requests(*,
     vendor: str | None = None,
     operation: str | None = None,
     method: str | None = None,
     status: str | None = Query(None, description="a code (502) or a class (5xx)"),
     rule: str | None = Query(None, description="<scenario>/<rule-id>, or a scenario name"),
     limit: int = Query(100, ge=1, le=100_000),
-    runtime: Runtime = Depends(get_runtime),
-    ctx: RequestContext = Depends(get_ctx),
+    runtime: RuntimeDep,
+    ctx: Ctx,
 ) -> dict:
     status_ok = _status_test(status)
     method = method.upper() if method else None
@@ -63,7 +64,7 @@ def list_requests(
 
 
 @router.delete("", status_code=204, operation_id="admin_clear_requests")
-def clear_requests(runtime: Runtime = Depends(get_runtime),
-                   ctx: RequestContext = Depends(get_ctx)) -> Response:
+def clear_requests(runtime: RuntimeDep,
+                   ctx: Ctx) -> Response:
     runtime.journal.clear(ctx.sandbox)
     return Response(status_code=204)

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import Response
 
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
 
 @router.get("/metrics", operation_id="admin_metrics")
-def metrics(runtime: Runtime = Depends(get_runtime)) -> Response:
+def metrics(runtime: RuntimeDep) -> Response:
     return Response(runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from emulator.context import RequestContext, get_ctx
 from emulator.errors import DomainError, InvalidTransition, NotFound
 from emulator.lifecycle.machine import TransitionRecord, machines
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/orders", tags=["admin"])
 
@@ -55,9 +56,9 @@ def history(session, sandbox: str, vendor: str, resource: dict) -> list[dict]:
 
 
 @router.get("", operation_id="admin_list_orders")
-def list_orders(vendor: str | None = None, status: str | None = None, kind: str | None = None,
-                runtime: Runtime = Depends(get_runtime),
-                ctx: RequestContext = Depends(get_ctx)) -> dict:
+def list_orders(*, vendor: str | None = None, status: str | None = None, kind: str | None = None,
+                runtime: RuntimeDep,
+                ctx: Ctx) -> dict:
     chosen = [_vendor(runtime, vendor)] if vendor else list(runtime.vendors.values())
     found: list[dict] = []
     with runtime.db.write_session() as session:  # reading may progress lazy lifecycles
@@ -87,8 +88,8 @@ def _when(item: dict) -> float:
 
 
 @router.get("/{vendor}/{resource_id}", operation_id="admin_get_order")
-def get_order(vendor: str, resource_id: str, runtime: Runtime = Depends(get_runtime),
-              ctx: RequestContext = Depends(get_ctx)) -> dict:
+def get_order(vendor: str, resource_id: str, runtime: RuntimeDep,
+              ctx: Ctx) -> dict:
     v = _vendor(runtime, vendor)
     with runtime.db.write_session() as session:
         item = v.admin_resource(session, ctx.sandbox, resource_id)
@@ -101,8 +102,8 @@ def get_order(vendor: str, resource_id: str, runtime: Runtime = Depends(get_runt
 
 @router.post("/{vendor}/{resource_id}/force", operation_id="admin_force_order")
 def force_order(vendor: str, resource_id: str, body: Force,
-                runtime: Runtime = Depends(get_runtime),
-                ctx: RequestContext = Depends(get_ctx)) -> dict:
+                runtime: RuntimeDep,
+                ctx: Ctx) -> dict:
     v = _vendor(runtime, vendor)
     message = body.message or ("Order processing failed" if body.action == "fail" else None)
     with runtime.db.write_session() as session:

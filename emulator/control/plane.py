@@ -3,24 +3,34 @@
 `runtime.control` holds one ControlPlane. The pipeline asks it to resolve every request's
 sandbox (unknown id → 404) and to note the sandbox as used; an expiry sweep runs at most once
 per sweep interval from that same call, so no background thread is needed.
+
+The fixture baseline (`--fixtures`) is loaded here too: the default sandbox at start, every
+new sandbox and every reset (documents are parsed and applied by emulator/control/fixture_docs.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import threading
 import time
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from emulator.control import rows
+from emulator.control.fixture_docs import apply_fixtures, read_file, validate_shape
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
 from emulator.control.pool import SandboxPool
 from emulator.errors import BadRequest, Duplicate, NotFound, Unprocessable
+
+if TYPE_CHECKING:
+    from emulator.runtime import Runtime
 
 log = logging.getLogger("emulator.control")
 LIVE = SandboxRow.pooled_for.is_(None)  # spares of the pool are not sandboxes (yet)
@@ -28,13 +38,13 @@ SANDBOX_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class ControlPlane:
-    def __init__(self, runtime) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.wall = time.time  # replaceable in tests: idle expiry is real time, not virtual
         self._known: dict[str, float] = {}  # sandbox id → last use (wall seconds)
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._last_sweep = 0.0
-        self.baseline: list[tuple[str, dict]] = []  # startup fixtures: (origin, data)
+        self.baseline: list[tuple[str, dict[str, Any]]] = []  # startup fixtures: (origin, data)
         self.baseline_digest: str | None = None
         self.pool = SandboxPool(self, runtime.settings.sandbox_pool_size)
 
@@ -118,8 +128,8 @@ class ControlPlane:
         used = max(row.last_used, self._known.get(row.id, 0.0))
         expires = None
         if self.idle_seconds and row.id != DEFAULT_SANDBOX:
-            expires = _iso(used + self.idle_seconds)
-        return {"id": row.id, "created_at": _iso(row.created_at), "last_used": _iso(used),
+            expires = iso_time(used + self.idle_seconds)
+        return {"id": row.id, "created_at": iso_time(row.created_at), "last_used": iso_time(used),
                 "expires_at": expires, "from_snapshot": row.source_snapshot,
                 "clock": self.runtime.clocks.get(row.id).state()}
 
@@ -134,7 +144,7 @@ class ControlPlane:
             if claimed is not None:
                 self.pool.refill_soon(from_snapshot)
                 return self._registered(claimed, now)
-        with self._lock, self.runtime.db.write_session() as session:
+        with self.lock, self.runtime.db.write_session() as session:
             if session.get(SandboxRow, sid) is not None:
                 raise Duplicate(f"sandbox {sid!r} already exists")
             if from_snapshot is not None and session.get(SnapshotRow, from_snapshot) is None:
@@ -175,7 +185,7 @@ class ControlPlane:
     def delete(self, sandbox_id: str) -> None:
         if sandbox_id == DEFAULT_SANDBOX:
             raise BadRequest("the default sandbox cannot be deleted; reset it instead")
-        with self._lock, self.runtime.db.write_session() as session:
+        with self.lock, self.runtime.db.write_session() as session:
             row = session.get(SandboxRow, sandbox_id)
             if row is None or row.pooled_for is not None:
                 raise NotFound(f"no sandbox {sandbox_id!r}")
@@ -188,7 +198,7 @@ class ControlPlane:
     # -- reset -----------------------------------------------------------------------------
     def reset(self, sandbox_id: str) -> None:
         """Back to the seeded baseline (plus startup fixtures): rows, clock, journal, counters."""
-        with self._lock, self.runtime.db.write_session() as session:
+        with self.lock, self.runtime.db.write_session() as session:
             rows.delete_sandbox_rows(session.connection(), self.runtime, sandbox_id)
             session.commit()
         self._forget_memory(sandbox_id)
@@ -196,7 +206,7 @@ class ControlPlane:
 
     def reset_all(self) -> list[str]:
         """Every sandbox back to the baseline (sandboxes and snapshots are kept)."""
-        with self._lock, self.runtime.db.write_session() as session:
+        with self.lock, self.runtime.db.write_session() as session:
             pooled = set(session.execute(select(SandboxRow.pooled_for).where(~LIVE)).scalars())
             rows.delete_live_rows(session.connection(), self.runtime)  # spares' rows too
             self.pool.drop(session)
@@ -211,31 +221,51 @@ class ControlPlane:
         return ids
 
     def _forget_memory(self, sandbox_id: str, clock: bool = True) -> None:
-        """What a sandbox keeps outside its rows: clock cache, journal, scenario counters."""
+        """What a sandbox keeps besides its rows: clock cache, journal, scenario selection and
+        counters, and whatever a vendor derives from its rows (`AdminHooks.reset_sandbox`)."""
         rt = self.runtime
         if clock:
             rt.clocks.forget(sandbox_id)
         rt.journal.clear(sandbox_id)
-        for owner in (rt.scenarios, *rt.vendors.values()):
-            hook = getattr(owner, "reset_sandbox", None)
-            if callable(hook):
-                hook(sandbox_id)
+        rt.scenarios.reset_sandbox(sandbox_id)
+        for vendor in rt.vendors.values():
+            vendor.reset_sandbox(sandbox_id)
 
+    # -- the fixture baseline ----------------------------------------------------------------
     def apply_baseline(self, sandbox_id: str) -> None:
-        from emulator.control.fixtures import apply_fixtures
-
         for origin, data in self.baseline:
             apply_fixtures(self.runtime, sandbox_id, data, origin)
 
+    def load_baseline(self) -> None:
+        """Read `settings.fixtures` as the baseline and load it into the default sandbox.
 
-def _iso(epoch: float) -> str:
+        The default sandbox remembers which baseline it holds (a digest), so restarting on the
+        same database does not load the same fixtures twice; a changed baseline resets it."""
+        docs = []
+        for path in self.runtime.settings.fixtures:
+            data = read_file(path)
+            validate_shape(self.runtime, data, str(path))
+            docs.append((str(path), data))
+        digest = None
+        if docs:
+            canonical = json.dumps([d for _, d in docs], sort_keys=True, default=str)
+            digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+        self.baseline, self.baseline_digest = docs, digest
+        with self.runtime.db.read_session() as session:
+            current = session.get(SandboxRow, DEFAULT_SANDBOX).baseline
+        if current == digest:
+            return
+        if current is not None:
+            log.warning("the fixture baseline changed: resetting the default sandbox")
+            self.reset(DEFAULT_SANDBOX)  # applies the new baseline
+        else:
+            self.apply_baseline(DEFAULT_SANDBOX)
+        with self.runtime.db.write_session() as session:
+            row = session.get(SandboxRow, DEFAULT_SANDBOX)
+            row.baseline = digest
+            session.add(row)
+            session.commit()
+
+
+def iso_time(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + f".{int(epoch % 1 * 1000):03d}Z"
-
-
-def plane(runtime) -> ControlPlane:
-    """The runtime's control plane, created (and started) on first use."""
-    existing = getattr(runtime, "control", None)
-    if existing is None:
-        existing = runtime.control = ControlPlane(runtime)
-        existing.start()
-    return existing

@@ -76,7 +76,7 @@ class SandboxPool:
     def _prepare_one(self, snapshot: str) -> bool:
         from emulator.control.models import SnapshotRow
 
-        with self.control._lock, self.runtime.db.write_session() as session:
+        with self.control.lock, self.runtime.db.write_session() as session:
             spares = session.execute(select(SandboxRow.id).where(
                 SandboxRow.pooled_for == snapshot)).scalars().all()
             if len(spares) >= self.size or session.get(SnapshotRow, snapshot) is None:

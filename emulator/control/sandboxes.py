@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from emulator.context import RequestContext, get_ctx
-from emulator.control.plane import plane
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
@@ -30,34 +30,34 @@ class ResetRequest(BaseModel):
 
 
 @router.get("/sandboxes", operation_id="admin_list_sandboxes")
-def list_sandboxes(runtime: Runtime = Depends(get_runtime)) -> dict:
-    return {"sandboxes": plane(runtime).list(), "idle_seconds": runtime.settings.sandbox_idle_seconds}
+def list_sandboxes(runtime: RuntimeDep) -> dict:
+    return {"sandboxes": runtime.control.list(), "idle_seconds": runtime.settings.sandbox_idle_seconds}
 
 
 @router.post("/sandboxes", status_code=201, operation_id="admin_create_sandbox")
-def create_sandbox(body: NewSandbox | None = None, runtime: Runtime = Depends(get_runtime)) -> dict:
+def create_sandbox(*, body: NewSandbox | None = None, runtime: RuntimeDep) -> dict:
     body = body or NewSandbox()
-    created = plane(runtime).create(body.id, body.from_)
+    created = runtime.control.create(body.id, body.from_)
     created["header"] = {"X-Emulator-Sandbox": created["id"]}
     return created
 
 
 @router.get("/sandboxes/{sandbox_id}", operation_id="admin_get_sandbox")
-def get_sandbox(sandbox_id: str, runtime: Runtime = Depends(get_runtime)) -> dict:
-    control = plane(runtime)
+def get_sandbox(sandbox_id: str, runtime: RuntimeDep) -> dict:
+    control = runtime.control
     return control.describe(control.get(sandbox_id))
 
 
 @router.delete("/sandboxes/{sandbox_id}", status_code=204, operation_id="admin_delete_sandbox")
-def delete_sandbox(sandbox_id: str, runtime: Runtime = Depends(get_runtime)) -> Response:
-    plane(runtime).delete(sandbox_id)
+def delete_sandbox(sandbox_id: str, runtime: RuntimeDep) -> Response:
+    runtime.control.delete(sandbox_id)
     return Response(status_code=204)
 
 
 @router.post("/reset", operation_id="admin_reset")
-def reset(body: ResetRequest | None = None, runtime: Runtime = Depends(get_runtime),
-          ctx: RequestContext = Depends(get_ctx)) -> dict:
-    control = plane(runtime)
+def reset(*, body: ResetRequest | None = None, runtime: RuntimeDep,
+          ctx: Ctx) -> dict:
+    control = runtime.control
     if body is not None and body.all:
         return {"reset": control.reset_all()}
     control.reset(ctx.sandbox)

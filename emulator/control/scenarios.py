@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from emulator.context import RequestContext, get_ctx
 from emulator.errors import NotFound
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/scenarios", tags=["admin"])
 
@@ -60,15 +61,15 @@ def _scenario(runtime: Runtime, name: str):
 
 
 @router.get("", operation_id="admin_list_scenarios")
-def list_scenarios(runtime: Runtime = Depends(get_runtime),
-                   ctx: RequestContext = Depends(get_ctx)) -> dict:
+def list_scenarios(runtime: RuntimeDep,
+                   ctx: Ctx) -> dict:
     runtime.scenarios.library.maybe_refresh()
     return _overview(runtime, ctx.sandbox)
 
 
 @router.post("/reset", operation_id="admin_reset_scenario_counters")
-def reset_counters(body: ResetCounters | None = None, runtime: Runtime = Depends(get_runtime),
-                   ctx: RequestContext = Depends(get_ctx)) -> dict:
+def reset_counters(*, body: ResetCounters | None = None, runtime: RuntimeDep,
+                   ctx: Ctx) -> dict:
     name = body.scenario if body else None
     if name is not None:
         _scenario(runtime, name)
@@ -77,8 +78,8 @@ def reset_counters(body: ResetCounters | None = None, runtime: Runtime = Depends
 
 
 @router.get("/{name}", operation_id="admin_get_scenario")
-def get_scenario(name: str, runtime: Runtime = Depends(get_runtime),
-                 ctx: RequestContext = Depends(get_ctx)) -> dict:
+def get_scenario(name: str, runtime: RuntimeDep,
+                 ctx: Ctx) -> dict:
     compiled = _scenario(runtime, name)
     hits = runtime.scenarios.state.hits(ctx.sandbox)
     scenario = compiled.scenario
@@ -96,16 +97,16 @@ def get_scenario(name: str, runtime: Runtime = Depends(get_runtime),
 
 
 @router.post("/{name}/activate", operation_id="admin_activate_scenario")
-def activate(name: str, body: Activation | None = None, runtime: Runtime = Depends(get_runtime),
-             ctx: RequestContext = Depends(get_ctx)) -> dict:
+def activate(*, name: str, body: Activation | None = None, runtime: RuntimeDep,
+             ctx: Ctx) -> dict:
     _scenario(runtime, name)
     runtime.scenarios.activate(ctx.sandbox, name, body.token if body else None)
     return _overview(runtime, ctx.sandbox)
 
 
 @router.post("/{name}/deactivate", operation_id="admin_deactivate_scenario")
-def deactivate(name: str, body: Activation | None = None, runtime: Runtime = Depends(get_runtime),
-               ctx: RequestContext = Depends(get_ctx)) -> dict:
+def deactivate(*, name: str, body: Activation | None = None, runtime: RuntimeDep,
+               ctx: Ctx) -> dict:
     _scenario(runtime, name)
     runtime.scenarios.deactivate(ctx.sandbox, name, body.token if body else None)
     return _overview(runtime, ctx.sandbox)

@@ -16,10 +16,11 @@ from starlette.responses import Response
 from emulator.context import RequestContext, get_ctx
 from emulator.control import rows
 from emulator.control.models import SnapshotRow, snapshot_sandbox
-from emulator.control.plane import _iso, plane
+from emulator.control.plane import iso_time
 from emulator.errors import BadRequest, Duplicate, NotFound, Unprocessable
 from emulator.jsonio import JSONResponse
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,50}$")
@@ -47,7 +48,7 @@ class SnapshotImport(BaseModel):
 
 
 def _describe(row: SnapshotRow) -> dict:
-    return {"name": row.name, "created_at": _iso(row.created_at), "source_sandbox":
+    return {"name": row.name, "created_at": iso_time(row.created_at), "source_sandbox":
             row.source_sandbox, "clock_epoch": row.clock_epoch, "rows": row.rows,
             "description": row.description}
 
@@ -63,18 +64,18 @@ def _remove(session, runtime, name: str) -> None:
 
 
 @router.get("/snapshots", operation_id="admin_list_snapshots")
-def list_snapshots(runtime: Runtime = Depends(get_runtime)) -> dict:
+def list_snapshots(runtime: RuntimeDep) -> dict:
     with runtime.db.read_session() as session:
         found = session.execute(select(SnapshotRow).order_by(SnapshotRow.name)).scalars()
         return {"snapshots": [_describe(row) for row in found]}
 
 
 @router.post("/snapshots", status_code=201, operation_id="admin_save_snapshot")
-def save_snapshot(body: NewSnapshot, runtime: Runtime = Depends(get_runtime),
-                  ctx: RequestContext = Depends(get_ctx)) -> dict:
+def save_snapshot(body: NewSnapshot, runtime: RuntimeDep,
+                  ctx: Ctx) -> dict:
     _check_name(body.name)
-    control = plane(runtime)
-    with control._lock, runtime.db.write_session() as session:
+    control = runtime.control
+    with control.lock, runtime.db.write_session() as session:
         if session.get(SnapshotRow, body.name) is not None:
             if not body.overwrite:
                 raise Duplicate(f"a snapshot named {body.name!r} exists (send overwrite: true)")
@@ -92,10 +93,10 @@ def save_snapshot(body: NewSnapshot, runtime: Runtime = Depends(get_runtime),
 
 
 @router.post("/snapshots/{name}/restore", operation_id="admin_restore_snapshot")
-def restore_snapshot(name: str, runtime: Runtime = Depends(get_runtime),
-                     ctx: RequestContext = Depends(get_ctx)) -> dict:
+def restore_snapshot(name: str, runtime: RuntimeDep,
+                     ctx: Ctx) -> dict:
     """Replace the request's sandbox state (rows and clock) with the snapshot's."""
-    with plane(runtime)._lock, runtime.db.write_session() as session:
+    with runtime.control.lock, runtime.db.write_session() as session:
         row = session.get(SnapshotRow, name)
         if row is None:
             raise NotFound(f"no snapshot named {name!r}")
@@ -121,9 +122,9 @@ def _reload_clock(runtime, sandbox: str) -> None:
 
 
 @router.delete("/snapshots/{name}", status_code=204, operation_id="admin_delete_snapshot")
-def delete_snapshot(name: str, runtime: Runtime = Depends(get_runtime)) -> Response:
-    control = plane(runtime)
-    with control._lock, runtime.db.write_session() as session:
+def delete_snapshot(name: str, runtime: RuntimeDep) -> Response:
+    control = runtime.control
+    with control.lock, runtime.db.write_session() as session:
         if session.get(SnapshotRow, name) is None:
             raise NotFound(f"no snapshot named {name!r}")
         control.pool.drop(session, name)
@@ -133,7 +134,7 @@ def delete_snapshot(name: str, runtime: Runtime = Depends(get_runtime)) -> Respo
 
 
 @router.get("/snapshots/{name}/export", operation_id="admin_export_snapshot")
-def export_snapshot(name: str, runtime: Runtime = Depends(get_runtime)) -> Response:
+def export_snapshot(name: str, runtime: RuntimeDep) -> Response:
     with runtime.db.read_session() as session:
         row = session.get(SnapshotRow, name)
         if row is None:
@@ -147,14 +148,14 @@ def export_snapshot(name: str, runtime: Runtime = Depends(get_runtime)) -> Respo
 
 
 @router.post("/snapshots/import", status_code=201, operation_id="admin_import_snapshot")
-def import_snapshot(body: SnapshotImport, overwrite: bool = False,
-                    runtime: Runtime = Depends(get_runtime)) -> dict:
+def import_snapshot(*, body: SnapshotImport, overwrite: bool = False,
+                    runtime: RuntimeDep) -> dict:
     if body.format != EXPORT_FORMAT or body.version != 1:
         raise Unprocessable(f"format: expected {EXPORT_FORMAT!r} version 1 "
                             f"(an export of GET /__admin/snapshots/{{name}}/export)")
     _check_name(body.name)
-    control = plane(runtime)
-    with control._lock, runtime.db.write_session() as session:
+    control = runtime.control
+    with control.lock, runtime.db.write_session() as session:
         if session.get(SnapshotRow, body.name) is not None:
             if not overwrite:
                 raise Duplicate(f"a snapshot named {body.name!r} exists (use ?overwrite=true)")

@@ -14,7 +14,8 @@ from starlette.responses import RedirectResponse, Response
 
 from emulator.control.auth import COOKIE, cookie_value, query_token, token_matches
 from emulator.errors import NotFound
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/ui", tags=["admin"])
 UI_DIR = Path(__file__).resolve().parent / "ui"
@@ -22,7 +23,7 @@ ASSETS = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "tex
 
 
 @router.get("", operation_id="admin_ui", response_class=Response)
-def dashboard(request: Request, runtime: Runtime = Depends(get_runtime)) -> Response:
+def dashboard(request: Request, runtime: RuntimeDep) -> Response:
     settings = runtime.settings
     token = query_token(request.url.query)
     if settings.admin_token and token_matches(settings, token):

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from emulator.context import RequestContext, get_ctx
 from emulator.journal import JournalEntry
-from emulator.runtime import Runtime, get_runtime
+from emulator.deps import Ctx, RuntimeDep
+from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/requests", tags=["admin"])
 SCALARS = ("vendor", "operation", "method", "path", "status", "flavour")
@@ -126,8 +127,8 @@ def _summary(entry: JournalEntry) -> dict:
 
 
 @router.post("/verify", operation_id="admin_verify_requests")
-def verify(body: Verify, runtime: Runtime = Depends(get_runtime),
-           ctx: RequestContext = Depends(get_ctx)) -> dict:
+def verify(body: Verify, runtime: RuntimeDep,
+           ctx: Ctx) -> dict:
     criteria = body.criteria()
     entries = runtime.journal.entries(ctx.sandbox)
     matched, misses = [], []

@@ -15,44 +15,59 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+if TYPE_CHECKING:
+    from emulator.vendors.base import Vendor
+
 log = logging.getLogger("emulator.migrations")
-HEAD = "0001"  # the newest revision; a test checks it against versions/
+HEAD = "0003"  # the newest revision; a test checks it against versions/
 HERE = Path(__file__).resolve().parent
 ADVISORY_LOCK_ID = 0x656D756C  # "emul": serialises migrations across processes on PostgreSQL
-MODEL_MODULES = (
+# the core's own tables; vendors declare theirs (`Vendor.tables`, `Vendor.migrated`)
+CORE_MODEL_MODULES = (
     "emulator.clock",
     "emulator.journal",
     "emulator.lifecycle.machine",
     "emulator.control.models",
+    "emulator.ratelimit",
     "emulator.scenario_engine.selection",
     "emulator.scenario_engine.shared_state",
-    "emulator.vendors.hlconnect.models",
-    "emulator.vendors.gmodstore.models",
-    "emulator.vendors.gvp.models",
 )
 
 
-def import_models() -> None:
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
+def _vendors(vendors: Mapping[str, type[Vendor]] | None) -> Mapping[str, type[Vendor]]:
+    if vendors is None:
+        from emulator.vendors.registry import vendor_classes
+
+        vendors = vendor_classes()
+    return vendors
 
 
-def managed_tables() -> set[str]:
-    """Tables defined by the emulator's own model modules (plug-in vendors' are not)."""
-    import_models()
+def managed_tables(vendors: Mapping[str, type[Vendor]] | None = None) -> set[str]:
+    """Tables the revisions in versions/ create: the core's and those of vendors that declare
+    `migrated = True` (a plug-in vendor's are created from its models instead)."""
     names: set[str] = set()
-    for name in MODEL_MODULES:
+    for name in CORE_MODEL_MODULES:
         module = importlib.import_module(name)
         for value in vars(module).values():
             table = getattr(value, "__table__", None)
             if table is not None and getattr(value, "__module__", None) == name:
                 names.add(table.name)
+    for cls in _vendors(vendors).values():
+        if cls.migrated:
+            names.update(model.__table__.name for model in cls.tables())  # type: ignore[attr-defined]
     return names
+
+
+def vendor_tables(vendors: Mapping[str, type[Vendor]] | None = None) -> set[str]:
+    return {model.__table__.name for cls in _vendors(vendors).values()  # type: ignore[attr-defined]
+            for model in cls.tables()}
 
 
 def alembic_config(url: str | None = None):
@@ -73,21 +88,23 @@ def current(conn) -> str | None:
         return None
 
 
-def upgrade(db, *, new_from_models: bool = True) -> bool:
+def upgrade(db, *, new_from_models: bool = True,
+            vendors: Mapping[str, type[Vendor]] | None = None) -> bool:
     """Bring the schema to HEAD; True when a migration ran. Then create plug-in tables.
 
     A brand-new database is created from the models and stamped at HEAD (no Alembic import:
     ~0.2 s of start-up); `new_from_models=False` runs every revision instead, which is how the
     tests prove the revisions and the models describe the same schema."""
     ran = False
+    managed = managed_tables(vendors)
     with db.engine.connect() as conn:
         if current(conn) != HEAD:
-            ran = _locked_upgrade(db, conn, new_from_models)
-    _create_plugin_tables(db)
+            ran = _locked_upgrade(db, conn, new_from_models, managed)
+    _create_plugin_tables(db, vendor_tables(vendors) - managed)
     return ran
 
 
-def _locked_upgrade(db, conn, new_from_models: bool) -> bool:
+def _locked_upgrade(db, conn, new_from_models: bool, managed: set[str]) -> bool:
     if db.is_sqlite:
         conn = conn.execution_options(sqlite_immediate=True)  # see emulator/db.py
         conn.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: other processes wait here
@@ -99,11 +116,10 @@ def _locked_upgrade(db, conn, new_from_models: bool) -> bool:
         if version == HEAD:
             conn.commit()
             return False  # another process migrated while this one waited
-        if new_from_models and version is None and not _has_managed_tables(conn):
+        if new_from_models and version is None and not _has_managed_tables(conn, managed):
             # a brand-new database: the models are the schema at HEAD (tests/replicas/
             # test_migrations.py keeps them equal), so create it and record HEAD without
             # importing Alembic
-            managed = managed_tables()
             SQLModel.metadata.create_all(conn, tables=[
                 t for t in SQLModel.metadata.sorted_tables if t.name in managed])
             conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
@@ -128,10 +144,10 @@ def _locked_upgrade(db, conn, new_from_models: bool) -> bool:
             conn.commit()
 
 
-def _has_managed_tables(conn) -> bool:
+def _has_managed_tables(conn, managed: set[str]) -> bool:
     from sqlalchemy import inspect
 
-    return bool(managed_tables() & set(inspect(conn).get_table_names()))
+    return bool(managed & set(inspect(conn).get_table_names()))
 
 
 def _version_inside(conn) -> str | None:
@@ -142,8 +158,8 @@ def _version_inside(conn) -> str | None:
         return None
 
 
-def _create_plugin_tables(db) -> None:
-    managed = managed_tables()
-    extra = [t for t in SQLModel.metadata.sorted_tables if t.name not in managed]
+def _create_plugin_tables(db, names: set[str]) -> None:
+    """Plug-in vendors' tables, from their models (their schema is theirs to evolve)."""
+    extra = [t for t in SQLModel.metadata.sorted_tables if t.name in names]
     if extra:
         SQLModel.metadata.create_all(db.engine, tables=extra)

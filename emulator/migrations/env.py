@@ -1,4 +1,4 @@
-"""Alembic environment: the target is SQLModel.metadata with every emulator model imported.
+"""Alembic environment: the target is SQLModel.metadata with the managed models imported.
 
 Run by `emulator.migrations.upgrade()` at start (a connection is handed over in
 `config.attributes`), or by hand for a new revision:
@@ -14,12 +14,12 @@ from sqlmodel import SQLModel
 
 from emulator.migrations import managed_tables
 
-MANAGED = managed_tables()  # imports every model module
+MANAGED = managed_tables()  # the core's models and the migrated vendors' (registry)
 target_metadata = SQLModel.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    # tables of test or plug-in vendors (not in MODEL_MODULES) are not the emulator's to migrate
+    # tables of test or plug-in vendors (`Vendor.migrated` False) are not the emulator's to migrate
     if type_ == "table":
         return name in MANAGED or name == "alembic_version"
     return True

@@ -21,7 +21,8 @@ def add_commands(sub) -> None:
                           help="a scenario file, or a directory of them")
     validate.set_defaults(func=cmd_validate)
 
-    listing = inner.add_parser("list", help="bundled and user scenarios: description and the file each came from")
+    listing = inner.add_parser(
+        "list", help="bundled and user scenarios: description and the file each came from")
     listing.add_argument("--scenarios-dir", action="append", type=Path, default=None,
                          help="an extra directory of scenarios (EMULATOR_SCENARIOS_DIR)")
     listing.add_argument("--scenario", action="append", default=None,
@@ -34,11 +35,11 @@ def add_commands(sub) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from emulator.scenario_engine.build import vendor_operations
+    from emulator.scenario_engine.build import documented_operations
     from emulator.scenario_engine.library import SUFFIXES
     from emulator.scenario_engine.loader import ScenarioError, load_scenario
 
-    operations = vendor_operations()
+    operations = documented_operations()
     files: list[Path] = []
     failed = False
     for path in args.paths:
@@ -67,7 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from emulator.scenario_engine.build import vendor_operations
+    from emulator.scenario_engine.build import documented_operations
     from emulator.scenario_engine.library import ScenarioLibrary
     from emulator.scenario_engine.loader import ScenarioError
     from emulator.settings import BUNDLED_SCENARIOS_DIR, Settings
@@ -78,7 +79,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.scenario:
         overrides["scenarios"] = args.scenario
     settings = Settings(**overrides)
-    library = ScenarioLibrary(settings.scenario_dirs, BUNDLED_SCENARIOS_DIR, vendor_operations)
+    library = ScenarioLibrary(settings.scenario_dirs, BUNDLED_SCENARIOS_DIR, documented_operations)
     library.refresh(force=True)
     try:
         active = [library.resolve(ref) for ref in settings.scenarios]

@@ -5,40 +5,31 @@ those bound to the request's token, then those active for the sandbox. Rules are
 that order; every matching rule fires, and evaluation stops at the first rule that answers the
 request itself (a status without after_commit, a connection fault, a region block, a rate
 limit). Latencies of all fired rules add up and are awaited once, without blocking the loop.
+
+What a fired rule does is up to its effects (effects/, one class each): `before` runs them in
+their declared order, `after` hands the answer to those that distort it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
-from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
 from emulator.context import RequestContext
 from emulator.errors import BadRequest
 from emulator.http import CapturedResponse, RequestFacts
-from emulator.scenario_engine import responses, transport
+from emulator.scenario_engine import transport
+from emulator.scenario_engine.effects import DISTORTING, Finish, Firing, Plan, mark
 from emulator.scenario_engine.library import ScenarioLibrary
-from emulator.scenario_engine.matching import CompiledRule, CompiledScenario, RequestView, ip_in
-from emulator.scenario_engine.schema import Effects, Latency, Status
+from emulator.scenario_engine.matching import CompiledRule, CompiledScenario, RequestView
 from emulator.scenario_engine.selection import SelectionStore
-from emulator.scenario_engine.shared_state import DatabaseState
-from emulator.scenario_engine.state import ScenarioState, derive_seed
+from emulator.scenario_engine.shared_state import DatabaseState, derive_seed
 
 log = logging.getLogger("emulator.scenarios")
 HEADER = "x-emulator-scenario"
 PLAN = "scenario_plan"
-LOGNORMAL_Z99 = 2.3263478740408408  # the standard normal's 99th percentile
-
-
-@dataclass
-class Plan:
-    view: RequestView
-    latency: float = 0.0  # seconds
-    response: CapturedResponse | None = None
-    after: list[tuple[str, str, Any]] = field(default_factory=list)  # (label, kind, payload)
 
 
 async def sleep_at_least(seconds: float) -> None:
@@ -52,12 +43,11 @@ async def sleep_at_least(seconds: float) -> None:
 
 
 class ScenarioEngine:
-    def __init__(self, runtime, library: ScenarioLibrary, startup: list[str],
-                 state: ScenarioState | None = None) -> None:
+    def __init__(self, runtime, library: ScenarioLibrary, startup: list[str]) -> None:
         self.runtime = runtime
         self.library = library
         self.startup = list(dict.fromkeys(startup))
-        self.state: ScenarioState = state or DatabaseState(runtime.db)  # shared by replicas
+        self.state = DatabaseState(runtime.db)  # counters, draws, rate limits: shared by replicas
         self.sleep: Callable[[float], Awaitable[None]] = sleep_at_least  # tests record delays
         self.selection = SelectionStore(runtime.db)
         self.sync_interval = 1.0  # seconds between checks for other processes' activations
@@ -141,11 +131,12 @@ class ScenarioEngine:
             view = RequestView(ctx, facts, self.runtime)
         else:
             view = RequestView(ctx, facts, self.runtime)
-            selected = self._selected(ctx.sandbox, facts, view)
-            if isinstance(selected, CapturedResponse):
-                return selected
-            if not selected:
+            chosen = self._selected(ctx.sandbox, facts, view)
+            if isinstance(chosen, CapturedResponse):
+                return chosen  # an unknown name in X-Emulator-Scenario
+            if not chosen:
                 return None
+            selected = chosen
         plan = Plan(view)
         for scenario in selected:
             for rule in scenario.rules_for(view.vendor, view.operation):
@@ -201,7 +192,7 @@ class ScenarioEngine:
             cached = self._compiled[sandbox] = (key, [s for s in found if s and s.rules])
         return cached[1]
 
-    def _rng(self, sandbox: str, scenario: CompiledScenario):
+    def rng(self, sandbox: str, scenario: CompiledScenario):
         seed = scenario.scenario.seed
         if seed is None:
             seed = derive_seed(self.runtime.settings.seed, scenario.name)
@@ -213,137 +204,27 @@ class ScenarioEngine:
         if rule.counted and not rule.count_allows(n):
             return False
         probability = rule.rule.match.probability
-        if probability is not None and self._rng(sandbox, scenario).random() >= probability:
+        if probability is not None and self.rng(sandbox, scenario).random() >= probability:
             return False
         return True
 
     # -- effects ---------------------------------------------------------------------------
     def _fire(self, scenario: CompiledScenario, rule: CompiledRule, plan: Plan) -> None:
-        effects: Effects = rule.rule.effects
-        view, ctx, label = plan.view, plan.view.ctx, rule.label
-        notes: list[str] = []
+        firing = Firing(self, plan, scenario, rule.label, rule.rule.effects)
+        for effect, spec in rule.effects:
+            if not effect.before(spec, firing):
+                return  # a condition (region, rate limit) that does not hold: not fired
+        if firing.notes:
+            mark(plan.view.ctx, rule.label, firing.notes)
 
-        # effects that are also conditions: the rule fires only when they bite
-        if effects.region_block is not None:
-            block = effects.region_block
-            country = view.country if block.countries else None
-            hit_country = country in block.countries if country else False
-            if not hit_country and not (block.cidrs and ip_in(view.client_ip, block.networks)):
-                return
-            plan.response = responses.region_blocked(self.runtime, view, block.message)
-            notes.append(f"region_block {country or view.client_ip}")
-        elif effects.rate_limit is not None:
-            limit = effects.rate_limit
-            who = {"token": view.token or "-", "ip": view.client_ip or "-", "all": "*"}[limit.per]
-            now = view.now()
-            decision = self.state.take(ctx.sandbox, f"{label}/{who}", limit.limit,
-                                       limit.window_seconds, now)
-            if decision.allowed:
-                return
-            plan.response = responses.rate_limited(self.runtime, view, limit.message,
-                                                   decision.headers(now))
-            notes.append(f"rate_limit {limit.limit}/{limit.window_seconds:g}s")
-
-        if effects.latency is not None:
-            delay = draw_latency(effects.latency, self._rng(ctx.sandbox, scenario))
-            plan.latency += delay
-            notes.append(f"latency {delay * 1000:.0f}ms")
-        if effects.fulfilment is not None and ctx.fulfilment is None:
-            ctx.fulfilment = effects.fulfilment.progression()
-            notes.append(f"fulfilment {ctx.fulfilment.outcome} {ctx.fulfilment.kind}")
-        fault = effects.fault
-        connection_fault = fault is not None and fault.kind in ("connection_reset", "empty_response")
-        if effects.after_commit:
-            if effects.status is not None:
-                plan.after.append((label, "status", effects.status))
-            if connection_fault:
-                plan.after.append((label, "fault", fault.kind))
-        elif plan.response is None:
-            if effects.status is not None:
-                plan.response = self._status(view, effects.status)
-                notes.append(_status_note(effects.status))
-            elif connection_fault:
-                plan.response = _connection_fault(fault.kind)
-                notes.append(f"fault {fault.kind}")
-        if effects.override is not None:
-            plan.after.append((label, "override", effects.override))
-        if fault is not None and not connection_fault:
-            plan.after.append((label, "body", fault))
-        if notes:
-            _mark(ctx, label, notes)
-
-    def _status(self, view: RequestView, status: Status) -> CapturedResponse:
-        if status.gateway:
-            return responses.gateway_page(status.code)
-        return responses.vendor_error(self.runtime, view, status.code, status.message)
-
-    def _finish(self, response: CapturedResponse, plan: Plan, *, committed: bool) -> CapturedResponse:
-        ctx = plan.view.ctx
-        if committed:
-            for label, kind, payload in plan.after:
-                if kind not in ("status", "fault") or not _succeeded(self.runtime, plan, response):
-                    continue  # after_commit turns a success into an ambiguous failure only
-                if kind == "status":
-                    response = self._status(plan.view, payload)
-                    _mark(ctx, label, [f"after_commit {_status_note(payload)}"])
-                else:
-                    response = _connection_fault(payload)
-                    _mark(ctx, label, [f"after_commit fault {payload}"])
-                break
-        if isinstance(response, (transport.ConnectionReset, transport.EmptyResponse)):
-            return response  # no HTTP answer at all: nothing left to override or distort
-        for label, kind, payload in plan.after:
-            if kind == "override":
-                response = responses.apply_override(response, payload)
-                _mark(ctx, label, ["override"])
-        for label, kind, fault in plan.after:
-            if kind != "body":
+    def _finish(self, response: CapturedResponse, plan: Plan, *,
+                committed: bool) -> CapturedResponse:
+        finish = Finish(self, plan, committed)
+        for effect in DISTORTING:
+            steps = [(label, spec) for owner, label, spec in plan.after if owner is effect]
+            if not steps:
                 continue
-            if fault.kind == "malformed_body":
-                response = CapturedResponse(response.status, list(response.headers),
-                                            transport.malformed(response.body))
-            elif fault.kind == "truncated_body":
-                response = transport.convert(response, transport.TruncatedBody)
-            else:
-                response = transport.convert(response, transport.SlowBody,
-                                             duration_ms=fault.duration_ms, chunks=fault.chunks,
-                                             sleep=self.sleep)
-            _mark(ctx, label, [f"fault {fault.kind}"])
+            if isinstance(response, (transport.ConnectionReset, transport.EmptyResponse)):
+                break  # no HTTP answer at all: nothing left to override or distort
+            response = effect.after(response, steps, finish)
         return response
-
-
-def draw_latency(latency: Latency, rng) -> float:
-    """Seconds to wait, drawn from the scenario's RNG."""
-    if latency.fixed_ms is not None:
-        ms = latency.fixed_ms
-    elif latency.min_ms is not None:
-        ms = rng.uniform(latency.min_ms, latency.max_ms)
-    else:
-        mu = math.log(latency.median_ms)
-        sigma = (math.log(latency.p99_ms) - mu) / LOGNORMAL_Z99
-        ms = rng.lognormvariate(mu, sigma)
-    return min(ms, latency.cap_ms) / 1000
-
-
-def _connection_fault(kind: str) -> CapturedResponse:
-    cls = transport.ConnectionReset if kind == "connection_reset" else transport.EmptyResponse
-    return cls(transport.NO_RESPONSE)
-
-
-def _status_note(status: Status) -> str:
-    return f"status {status.code}{' gateway' if status.gateway else ''}"
-
-
-def _mark(ctx: RequestContext, label: str, notes: list[str]) -> None:
-    if label not in ctx.rules:
-        ctx.rules.append(label)
-    ctx.effects.extend(f"{label}: {note}" for note in notes)
-
-
-def _succeeded(runtime, plan: Plan, response: CapturedResponse) -> bool:
-    """The vendor's own notion of success (GVP reports failures inside HTTP 200 envelopes)."""
-    op = plan.view.ctx.operation
-    vendor = runtime.vendors.get(op.vendor) if op is not None else None
-    if vendor is None:
-        return 200 <= response.status < 300
-    return vendor.succeeded(response.status, response.body)

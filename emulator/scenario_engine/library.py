@@ -2,9 +2,9 @@
 named explicitly, kept current by a cheap mtime check on access (no watcher thread).
 
 Names resolve only inside the configured directories: user directories add to the bundled
-library (package data, `emulator/scenarios/`) and come first, so a user file named like a bundled
-scenario overrides it. A request header can name a scenario but never a path. An edit that breaks a
-file is refused with one clear log line and the last valid version stays in force.
+library (package data, `emulator/scenarios/`) and come first, so a user file named like a
+bundled scenario overrides it. A request header can name a scenario but never a path. An edit
+that breaks a file is refused with one clear log line and the last valid version stays in force.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ frozensets, and expensive facts (JSON body, buyer country) are computed only whe
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,14 +38,9 @@ class RequestView:
 
     @cached_property
     def token(self) -> str | None:
-        """Bearer token, else a `token` parameter (GVP passes its session token that way)."""
-        if self.facts.bearer:
-            return self.facts.bearer
-        for source in (self.facts.query, self.facts.form):
-            for key, value in source.items():
-                if key.lower() == "token" and value:
-                    return value
-        return None
+        """The caller's credential, as its vendor reads it (`ScenarioFacts.caller_token`)."""
+        vendor = self.runtime.vendors.get(self.vendor) if self.vendor else None
+        return vendor.caller_token(self.facts) if vendor is not None else self.facts.credential
 
     @cached_property
     def client_ip(self) -> str | None:
@@ -98,6 +92,7 @@ class CompiledRule:
     rule: Rule
     label: str  # <scenario>/<rule-id>
     predicates: tuple[Predicate, ...]
+    effects: tuple = ()  # (effect, its value) in the order they run (effects/__init__.py)
 
     def matches(self, view: RequestView) -> bool:
         for predicate in self.predicates:
@@ -144,7 +139,8 @@ class CompiledScenario:
 
 def compile_scenario(scenario: Scenario, source: str, bundled: bool) -> CompiledScenario:
     rules = [CompiledRule(scenario.name, rule, f"{scenario.name}/{rule.id}",
-                          compile_match(rule.match)) for rule in scenario.rules]
+                          compile_match(rule.match), rule.effects.in_run_order())
+             for rule in scenario.rules]
     return CompiledScenario(scenario, rules, source, bundled)
 
 
@@ -268,12 +264,3 @@ def _minutes(text: str) -> int:
     hh, mm = text.split(":")
     return int(hh) * 60 + int(mm)
 
-
-def ip_in(ip: str | None, networks: list) -> bool:
-    if not ip:
-        return False
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address.version == n.version and address in n for n in networks)

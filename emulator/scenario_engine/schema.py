@@ -1,50 +1,33 @@
 """The scenario file format, as pydantic models.
 
 These models are the single source of the format: the loader validates YAML against them,
-`emulator/scenarios/scenario.schema.json` is generated from them, and `scenarios/README.md` documents
-them field by field. Every model forbids unknown keys so a typo is an error, never ignored.
+`emulator/scenarios/scenario.schema.json` is generated from them, and `scenarios/README.md`
+documents them field by field; the `effects:` part is composed from the effect classes
+(effects/). Every model forbids unknown keys so a typo is an error, never ignored.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from datetime import UTC, datetime, time
-from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from emulator.scenario_engine import effects as registry
+
+if TYPE_CHECKING:  # a model composed at import time from the registered effects
+    from emulator.scenario_engine.effects import EffectsBase as Effects
+else:
+    from emulator.scenario_engine.effects import Effects
+from emulator.scenario_engine.strict import Strict, expand_countries
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-EU_COUNTRIES = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-)
-COUNTRY_GROUPS = {"EU": EU_COUNTRIES}
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 def _listify(value: Any) -> Any:
     # `vendor: hlconnect` and `vendor: [hlconnect, gvp]` both mean "one of these".
     return [value] if isinstance(value, (str, int)) else value
-
-
-def expand_countries(values: list[str]) -> list[str]:
-    """Upper-case ISO codes; the group `EU` expands to the 27 member states."""
-    out: list[str] = []
-    for value in values:
-        code = value.strip().upper()
-        if code in COUNTRY_GROUPS:
-            out.extend(COUNTRY_GROUPS[code])
-        elif re.fullmatch(r"[A-Z]{2}", code):
-            out.append(code)
-        else:
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code or a group "
-                             f"({', '.join(COUNTRY_GROUPS)})")
-    return out
 
 
 # -- matching --------------------------------------------------------------------------------
@@ -129,193 +112,6 @@ class Match(Strict):
         return value
 
 
-# -- effects ---------------------------------------------------------------------------------
-class Latency(Strict):
-    """Delay before answering. Give exactly one form: fixed, uniform (min/max) or lognormal."""
-
-    fixed_ms: float | None = Field(None, ge=0, description="always this many milliseconds")
-    min_ms: float | None = Field(None, ge=0, description="uniform: lower bound")
-    max_ms: float | None = Field(None, ge=0, description="uniform: upper bound")
-    median_ms: float | None = Field(None, gt=0, description="lognormal: median delay")
-    p99_ms: float | None = Field(None, gt=0, description="lognormal: 99th percentile delay")
-    cap_ms: float = Field(30_000, gt=0, description="no delay exceeds this (lognormal tails)")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"fixed_ms": value} if isinstance(value, (int, float)) else value
-
-    @model_validator(mode="after")
-    def _one_form(self) -> "Latency":
-        forms = [self.fixed_ms is not None,
-                 self.min_ms is not None or self.max_ms is not None,
-                 self.median_ms is not None or self.p99_ms is not None]
-        if sum(forms) != 1:
-            raise ValueError("give exactly one of fixed_ms, min_ms+max_ms or median_ms+p99_ms")
-        if forms[1] and (self.min_ms is None or self.max_ms is None or self.min_ms > self.max_ms):
-            raise ValueError("uniform latency needs min_ms <= max_ms")
-        if forms[2] and (self.median_ms is None or self.p99_ms is None
-                         or self.p99_ms < self.median_ms):
-            raise ValueError("lognormal latency needs median_ms <= p99_ms")
-        return self
-
-
-class Status(Strict):
-    """Answer with this HTTP status instead of (or, with after_commit, after) the real call."""
-
-    code: int = Field(ge=400, le=599, description="HTTP status, e.g. 500, 503, 429, 502")
-    message: str | None = Field(None, description="error message in the vendor's body")
-    gateway: bool = Field(
-        False, description="a bare HTML page as a load balancer sends it, not the vendor's body")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"code": value} if isinstance(value, int) else value
-
-
-FaultKind = Literal["connection_reset", "empty_response", "malformed_body", "truncated_body",
-                    "slow_body"]
-
-
-class Fault(Strict):
-    """A transport fault. connection_reset and empty_response replace the call (or, with
-    after_commit, its answer); the body faults distort the real answer."""
-
-    kind: FaultKind
-    duration_ms: float = Field(2000, gt=0, description="slow_body: spread the body over this long")
-    chunks: int = Field(10, ge=1, le=10_000, description="slow_body: number of pieces")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"kind": value} if isinstance(value, str) else value
-
-
-class RegionBlock(Strict):
-    """Refuse buyers from these countries or IP ranges with the vendor's documented answer."""
-
-    countries: list[str] = Field(default_factory=list, description="codes, or the group EU")
-    cidrs: list[str] = Field(default_factory=list, description="client IP ranges, e.g. 10.0.0.0/8")
-    message: str = Field("This product is not available in your region",
-                         description="message in the vendor's error body")
-
-    @field_validator("countries")
-    @classmethod
-    def _countries(cls, value: list[str]) -> list[str]:
-        return expand_countries(value)
-
-    @field_validator("cidrs")
-    @classmethod
-    def _cidrs(cls, value: list[str]) -> list[str]:
-        for cidr in value:
-            try:
-                ipaddress.ip_network(cidr, strict=False)
-            except ValueError:
-                raise ValueError(f"'{cidr}' is not an IP network (CIDR)") from None
-        return value
-
-    @cached_property
-    def networks(self) -> list:
-        return [ipaddress.ip_network(cidr, strict=False) for cidr in self.cidrs]
-
-    @model_validator(mode="after")
-    def _some(self) -> "RegionBlock":
-        if not self.countries and not self.cidrs:
-            raise ValueError("give countries or cidrs (or both)")
-        return self
-
-
-class Fulfilment(Strict):
-    """How orders created by matching requests progress (read lazily on each poll)."""
-
-    outcome: Literal["complete", "fail"] = "complete"
-    message: str | None = Field(None, description="failure message when outcome is fail")
-    after_polls: int | None = Field(None, ge=0, description="status reads answered 'processing'")
-    after_seconds: float | None = Field(None, ge=0, description="clock seconds after creation")
-    never: bool = Field(False, description="stay processing forever")
-
-    @model_validator(mode="after")
-    def _one_timing(self) -> "Fulfilment":
-        given = [self.after_polls is not None, self.after_seconds is not None, self.never]
-        if sum(given) > 1:
-            raise ValueError("give at most one of after_polls, after_seconds or never")
-        return self
-
-    def progression(self):
-        from emulator.lifecycle import Progression
-
-        if self.never:
-            kind = "never"
-        elif self.after_polls is not None:
-            kind = "after_polls"
-        elif self.after_seconds is not None:
-            kind = "after_seconds"
-        else:
-            kind = "immediate"
-        return Progression(kind=kind, polls=self.after_polls or 0,
-                           seconds=self.after_seconds or 0.0, outcome=self.outcome,
-                           message=self.message)
-
-
-class RateLimit(Strict):
-    """At most `limit` requests per `window_seconds` (of the sandbox clock) per client."""
-
-    limit: int = Field(ge=0, description="requests allowed per window")
-    window_seconds: float = Field(60, gt=0)
-    per: Literal["token", "ip", "all"] = Field("token", description="what one budget belongs to")
-    message: str = "Too many requests, please slow down."
-
-
-class PatchOp(Strict):
-    """One RFC 6902 JSON Patch operation."""
-
-    op: Literal["add", "remove", "replace"]
-    path: str = Field(pattern=r"^(/.*)?$", description="JSON Pointer, e.g. /data/revoked")
-    value: Any = None
-
-
-class Override(Strict):
-    """Change the real response: status, headers and the JSON body (replace or patch)."""
-
-    status: int | None = Field(None, ge=100, le=599)
-    headers: dict[str, str] = Field(default_factory=dict)
-    body: Any = Field(None, description="replace the body with this JSON value")
-    merge: dict[str, Any] | None = Field(None, description="RFC 7396 merge patch on the body")
-    patch: list[PatchOp] | None = Field(None, description="RFC 6902 operations on the body")
-
-    @model_validator(mode="after")
-    def _one_body(self) -> "Override":
-        if sum(x is not None for x in (self.body, self.merge, self.patch)) > 1:
-            raise ValueError("give at most one of body, merge or patch")
-        return self
-
-
-class Effects(Strict):
-    """What happens to a matching request. Several effects combine."""
-
-    latency: Latency | None = None
-    status: Status | None = None
-    after_commit: bool = Field(
-        False, description="let the call take effect (e.g. store the order), then answer with "
-                           "`status` or the connection fault instead of its success")
-    fault: Fault | None = None
-    region_block: RegionBlock | None = None
-    fulfilment: Fulfilment | None = None
-    rate_limit: RateLimit | None = None
-    override: Override | None = None
-
-    @model_validator(mode="after")
-    def _coherent(self) -> "Effects":
-        if self.after_commit and self.status is None and (
-                self.fault is None or self.fault.kind not in ("connection_reset", "empty_response")):
-            raise ValueError("after_commit needs a status or a connection_reset/empty_response fault")
-        if self.status is not None and self.fault is not None and self.fault.kind in (
-                "connection_reset", "empty_response"):
-            raise ValueError("a status and a connection fault cannot both answer the request")
-        return self
-
-
 class Rule(Strict):
     id: str | None = Field(None, pattern=NAME_PATTERN,
                            description="named in X-Emulator-Rule: <scenario>/<id>; default rule-N")
@@ -355,12 +151,7 @@ def json_schema() -> dict:
         options = prop.get("anyOf", [])
         if {"type": "array", "items": {"type": "string"}} in options:
             options.insert(0, {"type": "string"})
-    shorthands = {
-        "latency": {"type": "number", "minimum": 0, "description": "shorthand for fixed_ms"},
-        "status": {"type": "integer", "minimum": 400, "maximum": 599,
-                   "description": "shorthand for {code: N}"},
-        "fault": {"enum": list(FaultKind.__args__), "description": "shorthand for {kind: ...}"},
-    }
-    for name, alternative in shorthands.items():
-        defs["Effects"]["properties"][name]["anyOf"].insert(0, alternative)
+    for effect in registry.EFFECTS:
+        if effect.shorthand is not None:
+            defs["Effects"]["properties"][effect.key]["anyOf"].insert(0, effect.shorthand)
     return schema

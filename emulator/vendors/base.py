@@ -1,88 +1,152 @@
-"""What every emulated vendor provides.
+"""The vendor contract: everything the core knows about an emulated purchase API.
 
-A vendor is one folder under `emulator/vendors/` with a `Vendor` subclass in its `__init__`,
-listed once in `registry.py`. Shared code talks to vendors only through this interface:
-classify a request into an operation (for scenarios and the journal), render errors in the
-vendor's own envelope, and name the tables that hold its per-sandbox state.
+A vendor is one package with a `Vendor` subclass, registered under the entry-point group
+`purchase_emulator.vendors` (see `emulator/vendors/registry.py`); the core never names one.
+What a vendor declares is grouped by what it serves, each part with working defaults:
+
+- `HttpSurface`: its routers, URL space, error envelope, contract fragment and the secrets
+  the journal must never store;
+- `ScenarioFacts`: what the scenario engine asks of a request or an answer (success, buyer
+  country, the caller's token) and the vendor's documented answers for injected faults;
+- `AdminHooks`: the control plane's view of its resources (list, show, force, fixtures, the
+  next clock event, reset).
+
+`Vendor` adds identity (name, title, settings model, tables) and start-up hooks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import yaml
-from fastapi import APIRouter
-from sqlmodel import SQLModel
+from pydantic import BaseModel
+from sqlmodel import Session, SQLModel
 from starlette.responses import Response
 
-from emulator.errors import DomainError, ServerError, Unprocessable
+from emulator.clock import ClockRegistry
+from emulator.db import Database
+from emulator.errors import BadRequest, DomainError, RateLimited, ServerError, Unprocessable
+from emulator.geo import IpCountryTable
+from emulator.operations import Operation
+from emulator.settings import CoreSettings
 
 if TYPE_CHECKING:
-    from emulator.runtime import Runtime
+    from fastapi import APIRouter
+    from fastapi.routing import APIRoute
+
+    from emulator.context import RequestContext
+    from emulator.http import CapturedResponse, RequestFacts
+
+__all__ = ["AdminHooks", "Host", "HttpSurface", "Operation", "Redaction", "ScenarioFacts",
+           "Vendor", "VendorSettings"]
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
-    vendor: str
-    operation_id: str
-    flavour: str | None = None
+class Host(Protocol):
+    """What a vendor may use of the emulator (the Runtime is one): settings, the state store,
+    the per-sandbox clocks and the buyer-IP table."""
+
+    settings: CoreSettings
+    db: Database
+    clocks: ClockRegistry
+    geo: IpCountryTable
 
 
-class Vendor:
+class VendorSettings(BaseModel):
+    """A vendor's options, nested in the root settings under its name
+    (`EMULATOR_<NAME>__<OPTION>` in the environment)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Secrets a vendor's requests carry, kept out of the journal and the logs.
+
+    `paths`: regular expressions whose first group is kept and the rest of the match replaced
+    (a signed link's capability segment); `fields`: query, form and JSON field names (any
+    case); `headers`: header names (lower-case)."""
+
+    paths: tuple[str, ...] = ()
+    fields: frozenset[str] = field(default_factory=frozenset)
+    headers: frozenset[str] = field(default_factory=frozenset)
+
+
+class HttpSurface:
+    """The vendor's wire: what it serves and how its errors look."""
+
     name: ClassVar[str]
-    title: ClassVar[str]
     #: this vendor's part of openapi.yaml (paths, components), merged by emulator.openapi
     openapi_fragment: ClassVar[Path | None] = None
+    redaction: ClassVar[Redaction] = Redaction()
 
-    def __init__(self, runtime: "Runtime") -> None:
-        self.runtime = runtime
-        self.settings = getattr(runtime.settings, self.name)
-
-    # -- wiring --------------------------------------------------------------------------
     def routers(self) -> list[APIRouter]:
         raise NotImplementedError
 
-    def tables(self) -> list[type[SQLModel]]:
-        """Tables with a `sandbox` column holding this vendor's mutable state."""
-        return []
-
-    def on_startup(self) -> None:
-        """Seed or warm anything the vendor needs (called once, after the schema exists)."""
-
-    def warm(self) -> None:
-        """Build what can wait until the server is ready (called once in a background thread
-        after start-up, so readiness does not wait for it; first use builds it otherwise)."""
-
-    def startup_lines(self, base_url: str) -> list[str]:
-        """What `serve` prints about this vendor: base URLs and demo credentials."""
-        return []
-
-    # -- request classification ----------------------------------------------------------
-    def classify(self, method: str, path: str) -> Operation | None:
-        """The operation a request is for, or None if the path is not this vendor's."""
-        raise NotImplementedError
-
     def owns(self, path: str) -> bool:
-        """True for every path in this vendor's URL space (also unknown ones → vendor 404)."""
+        """True for every path in this vendor's URL space (unknown ones too: they get the
+        vendor's own 404)."""
         raise NotImplementedError
 
-    def operation_ids(self) -> frozenset[str]:
-        raise NotImplementedError
+    def route_path(self, path: str) -> str:
+        """The path to route a request of this vendor's URL space by (a protocol whose paths
+        match loosely, e.g. without regard to case, returns the canonical spelling)."""
+        return path
 
-    # -- error rendering -----------------------------------------------------------------
+    def operation(self, route: APIRoute) -> Operation:
+        """The operation a matched route serves (scenario rules and the journal name it)."""
+        return Operation(self.name, route.operation_id or route.name)
+
     def render_error(self, exc: DomainError, path: str) -> Response:
         raise NotImplementedError
+
+    def standing_headers(self, ctx: RequestContext, facts: RequestFacts,
+                         response: CapturedResponse) -> dict[str, str]:
+        """Headers the vendor sends on every answer (e.g. rate-limit counters): the pipeline
+        adds those a final answer lacks, whoever made it (route, scenario, the pipeline)."""
+        return {}
 
     def render_validation(self, message: str, fields: dict[str, list[str]], path: str) -> Response:
         return self.render_error(Unprocessable(message, fields=fields), path)
 
+    @classmethod
+    def load_fragment(cls) -> dict:
+        if cls.openapi_fragment is None:
+            return {}
+        return yaml.safe_load(cls.openapi_fragment.read_text(encoding="utf-8")) or {}
+
+    @classmethod
+    def operation_ids(cls) -> frozenset[str]:
+        """Every operation the fragment documents (scenario files are checked against it)."""
+        return frozenset(op["operationId"] for item in (cls.load_fragment().get("paths") or {})
+                         .values() for op in item.values()
+                         if isinstance(op, dict) and "operationId" in op)
+
+
+class ScenarioFacts:
+    """What scenario rules read from a request, and the answers effects give in its place."""
+
+    if TYPE_CHECKING:  # provided by HttpSurface in every Vendor
+        def render_error(self, exc: DomainError, path: str) -> Response: ...
+
+    def succeeded(self, status: int, body: bytes) -> bool:
+        """Did the vendor accept the request? (after_commit distorts successes only.)"""
+        return 200 <= status < 300
+
+    def buyer_country(self, query: dict[str, str], body: object) -> str | None:
+        """The buyer's country from request fields, if the request says."""
+        return None
+
+    def caller_token(self, facts: RequestFacts) -> str | None:
+        """The credential that identifies the caller (`match.token`, token-bound scenarios)."""
+        return facts.credential
+
     def error_response(self, status: int, message: str, path: str) -> Response:
         """An error of any HTTP status in the vendor's shape (scenario-injected faults)."""
         exc = ServerError(message)
-        exc.status = status
-        exc.name = _reason(status)
+        exc.status, exc.name = status, _reason(status)
         return self.render_error(exc, path)
 
     def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
@@ -92,57 +156,78 @@ class Vendor:
         return self.render_error(exc, path)
 
     def rate_limited(self, message: str, headers: dict[str, str], path: str) -> Response:
-        exc = DomainError(message, headers=headers)
-        exc.status, exc.name = 429, "Too Many Requests"
-        return self.render_error(exc, path)
+        return self.render_error(RateLimited(message, headers=headers), path)
 
-    def succeeded(self, status: int, body: bytes) -> bool:
-        """Did the vendor accept the request? (after_commit distorts successes only.)"""
-        return 200 <= status < 300
 
-    def buyer_country(self, query: dict[str, str], body: object) -> str | None:
-        """The buyer's country from request fields (vendor-specific), if the request says."""
-        return None
+class AdminHooks:
+    """The control plane's view of a vendor's resources (orders, purchases).
 
-    # -- control plane (/__admin) --------------------------------------------------------
-    # Orders/purchases are shown as plain dicts: at least {"id", "kind", "status",
-    # "created_at"} plus the vendor's own fields. `id` is the public id an admin URL uses.
-    def admin_resources(self, session, sandbox: str) -> list[dict]:
+    Resources are plain dicts: at least {"id", "kind", "status", "created_at"} plus the
+    vendor's own fields; `id` is the public id an admin URL uses."""
+
+    name: ClassVar[str]
+
+    def admin_resources(self, session: Session, sandbox: str) -> list[dict[str, Any]]:
         return []
 
-    def admin_resource(self, session, sandbox: str, resource_id: str) -> dict | None:
+    def admin_resource(self, session: Session, sandbox: str,
+                       resource_id: str) -> dict[str, Any] | None:
         return None
 
-    def admin_force(self, session, sandbox: str, resource_id: str, action: str,
-                    message: str | None, now: float) -> dict:
+    def admin_force(self, session: Session, sandbox: str, resource_id: str, action: str,
+                    message: str | None, now: float) -> dict[str, Any]:
         """Force `action` (complete | fail | processing) on a resource; NotFound or
         InvalidTransition when it cannot. `processing` pins it there (policy never)."""
-        from emulator.errors import BadRequest
-
         raise BadRequest(f"{self.name} has no resources that can be forced")
 
-    def next_event_at(self, session, sandbox: str, now: float) -> float | None:
+    def next_event_at(self, session: Session, sandbox: str, now: float) -> float | None:
         """The earliest future clock instant at which this vendor's state changes by itself
-        (a fulfilment due, a token or URL expiring, a rate-limit window resetting)."""
+        (a fulfilment due, a token or link expiring, a rate-limit window resetting)."""
         return None
 
-    def load_fixtures(self, sandbox: str, data: dict) -> None:
-        """Add extra catalogue entries/users/orders from a fixture file's `<vendor>` section;
-        raise ValueError naming the field for anything invalid."""
+    def load_fixtures(self, sandbox: str, data: dict[str, Any]) -> None:
+        """Store extra catalogue entries, users or orders from a fixture file's section for
+        this vendor; raise ValueError naming the field for anything invalid."""
         if data:
             raise ValueError(f"{self.name}: fixtures are not supported")
 
-    # -- helpers -------------------------------------------------------------------------
+    def reset_sandbox(self, sandbox: str) -> None:
+        """A sandbox was reset or deleted. Its rows are already gone (every table in
+        `tables()` is cleared generically); drop anything derived from them."""
+
+
+class Vendor(HttpSurface, ScenarioFacts, AdminHooks):
+    name: ClassVar[str]
+    title: ClassVar[str]
+    #: where the vendor lives on the port, for banners and the contract's description
+    summary: ClassVar[str] = ""
+    settings_model: ClassVar[type[VendorSettings]] = VendorSettings
+    #: True when the emulator's own Alembic revisions create this vendor's tables (the
+    #: bundled vendors); a plug-in's tables are created from its models at start
+    migrated: ClassVar[bool] = False
+
+    def __init__(self, runtime: Host) -> None:
+        self.runtime = runtime
+        self.settings: Any = runtime.settings.vendor_settings(self.name)
+
     @classmethod
-    def load_fragment(cls) -> dict:
-        if cls.openapi_fragment is None:
-            return {}
-        return yaml.safe_load(cls.openapi_fragment.read_text(encoding="utf-8")) or {}
+    def tables(cls) -> list[type[SQLModel]]:
+        """Tables with a `sandbox` column holding this vendor's mutable state."""
+        return []
+
+    def on_startup(self) -> None:
+        """Seed anything the vendor needs (called once, after the schema exists)."""
+
+    def warm(self) -> None:
+        """Build what can wait until the server is ready (called once in a background thread
+        after start-up, so readiness does not wait for it; first use builds it otherwise)."""
+
+    def startup_lines(self, base_url: str) -> list[str]:
+        """What `serve` prints about this vendor: base URLs and demo credentials."""
+        return [f"{self.title}: {base_url}  {self.summary}".rstrip()]
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import Field
 
-from emulator import app as app_module
-from emulator.settings import Settings
-from tests.control.toy import TOKEN, Toy, ToyOptions
+from emulator.settings import settings_class
+from tests.control.toy import TOKEN, Toy
 
 TOY_AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-class ToySettings(Settings):
-    toy: ToyOptions = Field(default_factory=ToyOptions)
+ToySettings = settings_class({"toy": Toy})  # an app of these settings serves Toy only
 
 
 @pytest.fixture
-def make_toy_client(make_settings, open_client, monkeypatch):
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"toy": Toy})
+def make_toy_client(make_settings, open_client):
     return lambda **overrides: open_client(make_settings(ToySettings, **overrides))
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator import app as app_module
+from emulator.settings import settings_class
 from emulator.vendors.registry import vendor_classes
 from tests.conftest import FIXED_START
-from tests.control.conftest import TOY_AUTH, ToySettings
+from tests.control.conftest import TOY_AUTH
 from tests.control.toy import Toy
 from tests.support.live_server import live_server
 
@@ -22,10 +22,9 @@ ADMIN = {"X-Emulator-Admin-Token": ADMIN_TOKEN}
 
 
 @pytest.fixture
-def server(tmp_path, monkeypatch):
+def server(tmp_path):
     # the real vendors plus the toy one (whose admin view progresses with the clock)
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {**vendor_classes(), "toy": Toy})
-    settings = ToySettings(database_url=f"sqlite:///{tmp_path / 'ui.db'}",
+    settings = settings_class({**vendor_classes(), "toy": Toy})(database_url=f"sqlite:///{tmp_path / 'ui.db'}",
                            clock_start=FIXED_START, admin_token=ADMIN_TOKEN)
     with live_server(settings) as base:
         yield base

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.control.fixtures import FixtureError
+from emulator.control.fixture_docs import FixtureError
 from tests.control.conftest import TOY_AUTH
 
 

@@ -16,8 +16,8 @@ from emulator.context import RequestContext, get_ctx
 from emulator.errors import DomainError, InvalidTransition, NotFound, Unauthorized
 from emulator.jsonio import JSONResponse
 from emulator.lifecycle import Progression, StateMachine
-from emulator.runtime import get_runtime
-from emulator.vendors.base import Operation, Vendor
+from emulator.deps import get_runtime
+from emulator.vendors.base import Vendor, VendorSettings
 
 TOKEN = "toy-secret"
 MACHINE = StateMachine("toy.order", initial="processing",
@@ -38,8 +38,8 @@ class ToyOrder(SQLModel, table=True):
     message: str | None = None
 
 
-class ToyOptions(BaseModel):
-    enabled: bool = True
+class ToyOptions(VendorSettings):
+    pass
 
 
 class NewOrder(BaseModel):
@@ -71,6 +71,7 @@ def _view(order: ToyOrder) -> dict:
 class Toy(Vendor):
     name = "toy"
     title = "Toy"
+    settings_model = ToyOptions
 
     def __init__(self, runtime) -> None:
         self.runtime = runtime
@@ -80,7 +81,7 @@ class Toy(Vendor):
         router = APIRouter(prefix="/toy", dependencies=[Depends(_authorize)])
         runtime_dep, ctx_dep = Depends(get_runtime), Depends(get_ctx)
 
-        @router.post("/orders", status_code=201)
+        @router.post("/orders", status_code=201, operation_id="toy_create")
         def create(body: NewOrder, runtime=runtime_dep, ctx: RequestContext = ctx_dep):
             with runtime.db.write_session() as session:
                 number = len(session.exec(select(ToyOrder).where(
@@ -94,7 +95,7 @@ class Toy(Vendor):
                 session.commit()
                 return _view(order)
 
-        @router.get("/orders/{order_id}")
+        @router.get("/orders/{order_id}", operation_id="toy_read")
         def read(order_id: str, runtime=runtime_dep, ctx: RequestContext = ctx_dep):
             with runtime.db.write_session() as session:
                 order = self._find(session, ctx.sandbox, order_id)
@@ -104,20 +105,12 @@ class Toy(Vendor):
 
         return [router]
 
-    def tables(self):
+    @classmethod
+    def tables(cls):
         return [ToyOrder]
-
-    def classify(self, method, path):
-        if not path.startswith("/toy/"):
-            return None
-        op = "toy_create" if method == "POST" else "toy_read"
-        return Operation("toy", op)
 
     def owns(self, path):
         return path.startswith("/toy/")
-
-    def operation_ids(self):
-        return frozenset({"toy_create", "toy_read"})
 
     def render_error(self, exc: DomainError, path: str) -> Response:
         return JSONResponse({"toy_error": exc.message}, status_code=exc.status,

@@ -143,12 +143,13 @@ def test_advance_to_next_event_jumps_to_the_window_reset(make_client):
 def test_old_windows_are_dropped_when_a_new_one_starts(client, clock):
     from sqlalchemy import select
 
-    from emulator.vendors.gmodstore.models import GmsRateWindow
+    from emulator.ratelimit import RateWindow
 
     for _ in range(3):
         client.get(purchases_url(), headers=DEMO)
         clock.advance(60)
     client.get(purchases_url(), headers=DEMO)
     with client.app.state.runtime.db.read_session() as session:
-        starts = session.execute(select(GmsRateWindow.window_start)).scalars().all()
+        starts = session.execute(select(RateWindow.started).where(
+            RateWindow.scope == "gmodstore")).scalars().all()
     assert starts == [START + 180]

@@ -84,6 +84,7 @@ def test_concurrent_unrevokes_leave_one_active_purchase(make_settings):
 def test_the_database_itself_refuses_a_second_active_row(make_settings, backend):
     def check(settings):
         runtime = create_app(settings).state.runtime
+        runtime.start()  # the schema (the app's lifespan would do this)
         row = dict(sandbox="default", product_id=PRODUCT, user_id=BUYERS[0], created_at=0.0,
                    updated_at=0.0)
         with runtime.db.write_session() as session:

@@ -67,3 +67,28 @@ def test_region_block_is_a_gmodstore_403(make_client, tmp_path):
     r = client.post(purchases_url(), json={"userId": BUYERS[0], "country": "US"}, headers=DEMO)
     assert r.status_code == 403 and r.json() == {"message": "Not sold in your region"}
     assert client.get(purchases_url(), headers=DEMO).json()["data"] == []
+
+
+def test_own_limit_and_scenario_rate_limit_count_apart_in_one_limiter(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-throttle", """\
+- id: two-per-minute
+  match: {vendor: gmodstore}
+  effects: {rate_limit: {limit: 2, window_seconds: 60}}
+""")
+    client = make_client(scenarios=[path], gmodstore={"rate_limit": 3})
+    seen = [client.get(purchases_url(), headers=DEMO) for _ in range(3)]
+    assert [r.status_code for r in seen] == [200, 200, 429]
+    assert [r.headers["x-ratelimit-remaining"] for r in seen[:2]] == ["2", "1"]  # GmodStore's
+    assert seen[2].headers["x-ratelimit-limit"] == "2"  # the scenario answered, GmodStore not
+    assert seen[2].headers["x-emulator-rule"] == "gms-throttle/two-per-minute"
+    # forgetting the scenario's counters leaves GmodStore's own budget as it was
+    assert client.post("/__admin/scenarios/reset").status_code == 200
+    r = client.get(purchases_url(), headers=DEMO)
+    assert r.status_code == 200 and r.headers["x-ratelimit-remaining"] == "0"
+    r = client.get(purchases_url(), headers=DEMO)
+    assert_error(r, 429, "the limit is 3 per 60 seconds")
+    assert "x-emulator-rule" not in r.headers
+    # a sandbox reset gives both budgets back (the windows are the sandbox's rows)
+    assert client.post("/__admin/reset", json={}).status_code == 200
+    r = client.get(purchases_url(), headers=DEMO)
+    assert r.status_code == 200 and r.headers["x-ratelimit-remaining"] == "2"

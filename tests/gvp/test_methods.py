@@ -109,11 +109,13 @@ def test_unknown_method_and_wrong_http_method(client):
 
 
 def test_admin_paths_are_not_claimed(client):
-    gvp = client.app.state.runtime.vendors["gvp"]
-    assert gvp.classify("GET", "/__admin/gvp/cases") is None
+    runtime = client.app.state.runtime
+    gvp, match = runtime.vendors["gvp"], runtime.operations.match
+    assert match("GET", "/__admin/gvp/cases") is None
     assert not gvp.owns("/__admin/gvp/cases")
-    assert gvp.classify("GET", "/AnyService.svc/createpurchase").operation_id == "CreatePurchase"
-    assert gvp.classify("POST", "/x.svc/GetTime").operation_id == "GetTime"
+    path = runtime.route_path("/AnyService.svc/createpurchase")
+    assert match("GET", path).operation_id == "CreatePurchase"
+    assert match("POST", runtime.route_path("/x.svc/GetTime")).operation_id == "GetTime"
 
 
 # -- PINs ---------------------------------------------------------------------------------------

@@ -118,13 +118,14 @@ def test_region_blocked_and_buyer_country(hl):
     assert hl.buyer_country({}, None) is None
 
 
-def test_classify_and_owns(hl):
-    assert hl.classify("POST", "/purchase/register").operation_id == "connector_purchase_register"
-    sandbox = hl.classify("POST", "/sandbox/purchase/register")
+def test_operations_and_owns(hl):
+    match = hl.runtime.operations.match
+    assert match("POST", "/purchase/register").operation_id == "connector_purchase_register"
+    sandbox = match("POST", "/sandbox/purchase/register")
     assert (sandbox.operation_id, sandbox.flavour) == ("connector_purchase_register_sandbox",
                                                        "sandbox")
-    assert hl.classify("POST", "/sandbox/purchase/validate-purchase-before-payment") is None
-    assert hl.classify("GET", "/purchase/register") is None
+    assert match("POST", "/sandbox/purchase/validate-purchase-before-payment") is None
+    assert match("GET", "/purchase/register") is None
     assert hl.owns("/purchase/anything") and hl.owns("/sandbox") and not hl.owns("/api/v3/x")
     assert "connector_health_sandbox" in hl.operation_ids()
 

@@ -44,8 +44,9 @@ def apt_mirror(suite: str = SUITE) -> str:
     for path in sorted((apt / "sources.list.d").glob("*.sources")):
         for stanza in re.split(r"\n\s*\n", path.read_text()):
             fields = dict(re.findall(r"^([\w-]+):\s*(.*)$", stanza, re.M))
-            if ("deb" in fields.get("Types", "").split() and suite in fields.get("Suites", "").split()
-                    and fields.get("Enabled", "yes").lower() != "no" and fields.get("URIs")):
+            suites, types = fields.get("Suites", "").split(), fields.get("Types", "").split()
+            if ("deb" in types and suite in suites and fields.get("URIs")
+                    and fields.get("Enabled", "yes").lower() != "no"):
                 return fields["URIs"].split()[0]
     raise AssertionError(f"no apt source for Debian {suite} in /etc/apt: cannot debootstrap")
 

@@ -12,8 +12,7 @@ from typing import Iterator
 import pytest
 
 from emulator.cli import main
-from emulator.healthcheck import ProbeSettings, health_url
-from emulator.settings import Settings
+from emulator.healthcheck import health_url
 from tests.support.live_server import free_port, live_server
 
 
@@ -85,14 +84,6 @@ def test_invalid_configuration_is_unhealthy_without_a_traceback(monkeypatch, cap
     assert main(["healthcheck"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("unhealthy: invalid configuration") and "Traceback" not in err
-
-
-def test_probe_reads_the_same_settings_as_serve():
-    full, probe = Settings.model_fields, ProbeSettings.model_fields
-    for name in probe:
-        assert probe[name].default == full[name].default, name
-        assert probe[name].annotation == full[name].annotation, name
-    assert ProbeSettings.model_config["env_prefix"] == Settings.model_config["env_prefix"]
 
 
 def test_wildcard_and_ipv6_addresses():

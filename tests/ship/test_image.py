@@ -196,6 +196,7 @@ def test_readme_own_scenarios_snippet_starts_healthy_with_bundled_slow(image, po
             podman("volume", "rm", "-f", *anonymous, check=False)
     assert overview["active"] == ["slow", "eu-blocked"]
     by_name = {s["name"]: s for s in overview["scenarios"]}
-    assert by_name["slow"]["bundled"] and "/site-packages/emulator/scenarios/" in by_name["slow"]["source"]
+    assert by_name["slow"]["bundled"]
+    assert "/site-packages/emulator/scenarios/" in by_name["slow"]["source"]
     assert by_name["my-own"]["source"] == "/scenarios/my-own.yaml"  # added to, not replacing
     assert BUNDLED <= set(by_name)

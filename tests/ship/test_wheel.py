@@ -54,7 +54,8 @@ def _clean_env() -> dict[str, str]:
 
 def _wheelhouse() -> Path:
     locks = [ROOT / "requirements.lock", ROOT / "requirements-test.lock"]
-    inputs = b"".join(p.read_bytes() for p in locks) + sys.version.encode() + platform.machine().encode()
+    inputs = b"".join(p.read_bytes() for p in locks)
+    inputs += f"{sys.version} {platform.machine()}".encode()
     house = CACHE / f"wheels-{hashlib.sha256(inputs).hexdigest()[:16]}"
     if house.is_dir():
         return house

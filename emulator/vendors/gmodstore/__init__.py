@@ -6,38 +6,37 @@ the catalogue in catalog.py, the control-plane parts in admin.py and fixtures.py
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from emulator.errors import DomainError
-from emulator.vendors.base import Operation, Vendor
-from emulator.vendors.gmodstore import admin, fixtures, ratelimit
+from emulator.ratelimit import Quota, RateLimiter
+from emulator.vendors.base import Vendor
+from emulator.vendors.gmodstore import admin, fixtures
 from emulator.vendors.gmodstore.catalog import Catalog
 from emulator.vendors.gmodstore.cursors import CursorCodec
 from emulator.vendors.gmodstore.errors import render_error, render_validation
-from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase, GmsRateWindow
+from emulator.vendors.gmodstore.gate import caller_key
+from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase
 from emulator.vendors.gmodstore.service import Principal, PurchaseService
 from emulator.vendors.gmodstore.settings import (
-    DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID,
+    DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID, GmodStoreSettings,
 )
 
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
 PREFIX = "/api/v3"
-_COLLECTION = re.compile(r"^/api/v3/products/[^/]+/purchases$")
-_ITEM = re.compile(r"^/api/v3/products/[^/]+/purchases/[^/]+$")
-_OPERATIONS = {
-    (_COLLECTION, "POST"): "create_product_purchase",
-    (_COLLECTION, "GET"): "list_product_purchases",
-    (_ITEM, "GET"): "get_product_purchase",
-    (_ITEM, "PUT"): "update_product_purchase",
-}
 
 
 class GmodStore(Vendor):
     name = "gmodstore"
     title = "GmodStore API v3"
+    summary = "under /api/v3"
+    settings_model = GmodStoreSettings
+    migrated = True
     openapi_fragment = Path(__file__).with_name("openapi.yaml")
 
     def __init__(self, runtime) -> None:
@@ -50,18 +49,20 @@ class GmodStore(Vendor):
                                        cfg.default_per_page)
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
+        self.limits = RateLimiter(runtime.db, self.name)
 
     def warm(self) -> None:
         self.catalog.base  # noqa: B018 - generates the seeded catalogue
 
     # -- wiring ---------------------------------------------------------------------------
     def routers(self) -> list[APIRouter]:
-        from emulator.vendors.gmodstore.routes import router
+        from emulator.vendors.gmodstore import routes
 
-        return [router, admin.router]
+        return [routes.build_router(self), admin.build_router(self)]
 
-    def tables(self):
-        return [GmsPurchase, GmsRateWindow, GmsCatalogEntry]
+    @classmethod
+    def tables(cls):
+        return [GmsPurchase, GmsCatalogEntry]
 
     def startup_lines(self, base_url: str) -> list[str]:
         tokens = ", ".join(self.tokens) or "none configured"
@@ -74,28 +75,31 @@ class GmodStore(Vendor):
         ]
 
     # -- requests -------------------------------------------------------------------------
-    def classify(self, method: str, path: str) -> Operation | None:
-        for (pattern, verb), operation_id in _OPERATIONS.items():
-            if verb == method and pattern.match(path):
-                return Operation(self.name, operation_id)
-        return None
-
     def owns(self, path: str) -> bool:
         return path == PREFIX or path.startswith(PREFIX + "/")
-
-    def operation_ids(self) -> frozenset[str]:
-        return frozenset(_OPERATIONS.values())
-
-    def allowed_methods(self, path: str) -> list[str]:
-        return sorted(verb for (pattern, verb) in _OPERATIONS if pattern.match(path))
 
     def principal(self, token: str | None) -> Principal | None:
         return self.tokens.get(token) if token else None
 
-    def count_request(self, ctx, principal: Principal | None, client_ip: str | None):
-        key = ratelimit.caller_key(principal.token if principal else None, client_ip)
-        return ratelimit.hit(self.runtime.db, ctx.sandbox, key, ctx.now(),
-                             self.settings.rate_limit, self.settings.rate_window_seconds)
+    def count_request(self, ctx, principal: Principal | None, client_ip: str | None) -> Quota:
+        key = caller_key(principal.token if principal else None, client_ip)
+        return self.limits.take(ctx.sandbox, key, self.settings.rate_limit,
+                                self.settings.rate_window_seconds, ctx.now())
+
+    def standing_headers(self, ctx, facts, response) -> dict[str, str]:
+        """X-RateLimit-* are on every GmodStore answer: for one the gate never counted (a
+        scenario's injected status, the emulator's own refusals) they show the caller's
+        current window, uncounted."""
+        if response.header("X-RateLimit-Limit") is not None:
+            return {}
+        principal = self.principal(facts.bearer)
+        key = caller_key(principal.token if principal else None, facts.client_ip)
+        quota = self.limits.peek(ctx.sandbox, key, self.settings.rate_limit,
+                                 self.settings.rate_window_seconds, ctx.now())
+        headers = quota.headers()
+        if response.status == 429:
+            headers.setdefault("Retry-After", str(quota.retry_after))
+        return headers
 
     # -- errors ---------------------------------------------------------------------------
     def render_error(self, exc: DomainError, path: str) -> Response:
@@ -125,7 +129,7 @@ class GmodStore(Vendor):
         return admin.force(session, sandbox, resource_id, action, message, now)
 
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
-        return ratelimit.next_reset(session, sandbox, now, self.settings.rate_window_seconds)
+        return self.limits.next_reset(session, sandbox, now)
 
     def load_fixtures(self, sandbox: str, data: dict) -> None:
         fixtures.load(self, sandbox, data)

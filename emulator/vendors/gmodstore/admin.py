@@ -8,53 +8,52 @@ a purchase has no processing state, so `processing` is refused with a clear 400.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
 from sqlalchemy import select
 
-from emulator.context import get_ctx
+from emulator.deps import Ctx
 from emulator.errors import BadRequest, NotFound
 from emulator.jsonio import JSONResponse
 from emulator.vendors.gmodstore.models import GmsPurchase
 from emulator.vendors.gmodstore.schemas import purchase_out
 from emulator.vendors.gmodstore.service import set_revoked
 
-router = APIRouter(prefix="/__admin/gmodstore", tags=["admin"])
+if TYPE_CHECKING:
+    from emulator.vendors.gmodstore import GmodStore
 
 
-def _vendor(request: Request):
-    # the admin token (when configured) is checked by the pipeline for all of /__admin
-    return request.app.state.runtime.vendors["gmodstore"]
-
-
-@router.get("/products", operation_id="admin_gmodstore_products")
-def list_products(request: Request):
-    vendor = _vendor(request)
-    sandbox = get_ctx(request).sandbox
+def build_router(vendor: "GmodStore") -> APIRouter:
+    router = APIRouter(prefix="/__admin/gmodstore", tags=["admin"])
     catalog = vendor.catalog
-    data = []
-    for product in catalog.products(sandbox):
-        team = catalog.team(sandbox, product.team_id)
-        data.append({
-            **product.public(),
-            "teamName": team.name if team else None,
-            "managedByTokens": sorted(t for t, who in vendor.tokens.items()
-                                      if catalog.can_manage(sandbox, who.user_id, product)),
-        })
-    return JSONResponse({"data": data})
 
+    @router.get("/products", operation_id="admin_gmodstore_products")
+    def list_products(ctx: Ctx):
+        data = []
+        for product in catalog.products(ctx.sandbox):
+            team = catalog.team(ctx.sandbox, product.team_id)
+            data.append({
+                **product.public(),
+                "teamName": team.name if team else None,
+                "managedByTokens": sorted(t for t, who in vendor.tokens.items()
+                                          if catalog.can_manage(ctx.sandbox, who.user_id,
+                                                                product)),
+            })
+        return JSONResponse({"data": data})
 
-@router.get("/users", operation_id="admin_gmodstore_users")
-def list_users(request: Request):
-    vendor = _vendor(request)
-    sandbox = get_ctx(request).sandbox
-    data = []
-    for user in vendor.catalog.users(sandbox):
-        data.append({
-            **user.public(),
-            "teamIds": [t.id for t in vendor.catalog.teams_of(sandbox, user.id)],
-            "tokens": sorted(t for t, who in vendor.tokens.items() if who.user_id == user.id),
-        })
-    return JSONResponse({"data": data})
+    @router.get("/users", operation_id="admin_gmodstore_users")
+    def list_users(ctx: Ctx):
+        data = []
+        for user in catalog.users(ctx.sandbox):
+            data.append({
+                **user.public(),
+                "teamIds": [t.id for t in catalog.teams_of(ctx.sandbox, user.id)],
+                "tokens": sorted(t for t, who in vendor.tokens.items() if who.user_id == user.id),
+            })
+        return JSONResponse({"data": data})
+
+    return router
 
 
 # -- admin hooks (called by the shared /__admin orders machinery) --------------------------

@@ -1,4 +1,6 @@
-"""GmodStore state: purchases and rate-limit windows (rows with a `sandbox` column).
+"""GmodStore state: purchases and fixture entries (rows with a `sandbox` column).
+
+Rate-limit windows are the emulator's one limiter's rows (emulator/ratelimit.py).
 
 "At most one unrevoked purchase per (sandbox, product, user)" is a unique *partial* index
 (`WHERE status = 'active'`, supported by SQLite and PostgreSQL), so two concurrent creates
@@ -37,21 +39,6 @@ class GmsPurchase(SQLModel, table=True):
     @property
     def revoked(self) -> bool:
         return self.status == REVOKED
-
-
-class GmsRateWindow(SQLModel, table=True):
-    """Requests counted per (sandbox, caller key, fixed window start) on the sandbox clock."""
-
-    __tablename__ = "gms_rate_window"
-    __table_args__ = (
-        UniqueConstraint("sandbox", "key", "window_start", name="uq_gms_rate_window"),
-    )
-
-    pk: int | None = Field(default=None, primary_key=True)
-    sandbox: str = Field(max_length=64)
-    key: str = Field(max_length=80)  # "token:<sha256 prefix>" or "ip:<address>"
-    window_start: float
-    count: int = 0
 
 
 class GmsCatalogEntry(SQLModel, table=True):

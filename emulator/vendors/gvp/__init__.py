@@ -1,68 +1,74 @@
 """Telefónica GVP UNIAPI: WCF-style `/{Service}.svc/{Method}` purchase methods.
 
-This class is the Vendor interface (classify, errors, tables, admin hooks); the methods live in
+This class is the Vendor interface (routes, errors, tables, admin hooks); the methods live in
 accounts.py / purchase.py / manage.py, their shared state rules in service.py.
 """
 
 from __future__ import annotations
 
-import orjson
-
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
+import orjson
 from starlette.responses import Response
 
 from emulator.errors import DomainError, RateLimited
-from emulator.vendors.base import Operation, Vendor
-from emulator.vendors.gvp import admin, errors, payment, routes
-from emulator.vendors.gvp.catalog import DAY, Catalog
+from emulator.operations import Operation
+from emulator.vendors.base import Redaction, Vendor
+from emulator.vendors.gvp import admin, catalogs, errors, fixtures, fragment, payment, routes
+from emulator.vendors.gvp.catalog import Catalog
 from emulator.vendors.gvp.errors import GvpException
-from emulator.vendors.gvp.fixtures import apply_fixtures
-from emulator.vendors.gvp.methods import METHODS, Method
+from emulator.vendors.gvp.methods import Method
 from emulator.vendors.gvp.models import TABLES
 from emulator.vendors.gvp.oauth import SignedRequest, verify
 from emulator.vendors.gvp.params import Params
 from emulator.vendors.gvp.service import Call
+from emulator.vendors.gvp.settings import GvpSettings
 
-_SVC = re.compile(r"^/([^/]+)\.svc/([^/]+)$")
-_SVC_SPACE = re.compile(r"^/[^/]+\.svc(/.*)?$")
-_PAY = re.compile(r"^/gvp/payment/[^/]+/[^/]+$")
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+    from fastapi.routing import APIRoute
+
+_SVC_SPACE = re.compile(r"^/[^/]+\.svc(/.*)?$", re.IGNORECASE)
 
 
 class Gvp(Vendor):
     name = "gvp"
     title = "Telefónica GVP UNIAPI"
+    summary = "/{Service}.svc/{Method}"
+    settings_model = GvpSettings
+    migrated = True
     openapi_fragment = Path(__file__).resolve().parent / "openapi.yaml"
+    redaction = Redaction(fields=frozenset({
+        "pin", "newpin", "oauth_signature", "paypaltoken",
+        "sig",  # the payment link's signature
+    }))
 
     def __init__(self, runtime) -> None:
         super().__init__(runtime)
-        self._base = Catalog()
-        self._catalogs: dict[str, Catalog] = {}
+        self.catalogs = catalogs.SandboxCatalogs()
         self._anchor: float | None = None
-
-    def on_startup(self) -> None:
-        self.anchor  # fix the catalogue anchor now that the clock table exists
 
     @property
     def anchor(self) -> float:
-        """The instant commercialisation windows are placed from."""
+        """The instant commercialisation windows are placed from (catalogs.anchor): read
+        from settings and the database, so every process agrees on it."""
         if self._anchor is None:
-            configured = self.settings.catalog_anchor
-            if configured is not None:
-                self._anchor = configured.timestamp()
-            else:  # the start-up clock floored to UTC midnight: windows stay put within a day
-                start = self.runtime.clocks.get("default").time()
-                self._anchor = float(int(start // DAY) * DAY)
+            self._anchor = catalogs.anchor(self.runtime, self.settings.catalog_anchor)
         return self._anchor
 
     # -- wiring ---------------------------------------------------------------------------
     def routers(self) -> list[APIRouter]:
         return [routes.build_router(self), payment.build_router(self), admin.build_router(self)]
 
-    def tables(self):
+    @classmethod
+    def tables(cls):
         return list(TABLES)
+
+    @classmethod
+    def load_fragment(cls) -> dict:
+        return fragment.with_form_posts(super().load_fragment())
 
     def startup_lines(self, base_url: str) -> list[str]:
         key, secret = next(iter(self.settings.consumers.items()), ("-", "-"))
@@ -73,31 +79,19 @@ class Gvp(Vendor):
             f"  every CreatePurchase case: {base_url}/__admin/gvp/cases",
         ]
 
-    def catalog(self, sandbox: str) -> Catalog:
-        return self._catalogs.get(sandbox, self._base)
+    def catalog(self, session, sandbox: str) -> Catalog:
+        return self.catalogs.get(session, sandbox)
 
-    # -- classification -----------------------------------------------------------------------
-    def classify(self, method: str, path: str) -> Operation | None:
-        if path.startswith("/__admin"):
-            return None
-        match = _SVC.match(path)
-        if match:
-            found = METHODS.get(match.group(2).lower())
-            if found is not None and method in ("GET", "POST"):
-                return Operation(self.name, found.name)
-            return None
-        if _PAY.match(path):
-            if method == "GET":
-                return Operation(self.name, "PaymentPage")
-            if method == "POST":
-                return Operation(self.name, "PaymentDecision")
-        return None
+    # -- requests ----------------------------------------------------------------------------
+    def operation(self, route: APIRoute) -> Operation:
+        """GET and the form POST of a method are one UNIAPI operation (the method's name)."""
+        return Operation(self.name, route.name)
 
     def owns(self, path: str) -> bool:
         return bool(_SVC_SPACE.match(path)) or path.startswith("/gvp/")
 
-    def operation_ids(self) -> frozenset[str]:
-        return frozenset({m.name for m in METHODS.values()} | {"PaymentPage", "PaymentDecision"})
+    def route_path(self, path: str) -> str:
+        return routes.canonical_path(path)  # WCF method names match without regard to case
 
     # -- errors ----------------------------------------------------------------------------
     def render_error(self, exc: DomainError, path: str) -> Response:
@@ -121,7 +115,7 @@ class Gvp(Vendor):
     # -- requests --------------------------------------------------------------------------
     def make_call(self, session, sandbox: str, now: float, base_url: str,
                   params: Params | None = None, fulfilment=None) -> Call:
-        return Call(settings=self.settings, catalog=self.catalog(sandbox), sandbox=sandbox,
+        return Call(settings=self.settings, catalogs=self.catalogs, sandbox=sandbox,
                     now=now, base_url=base_url, params=params or Params([]), session=session,
                     secret_key=self.runtime.settings.secret_key, anchor=self.anchor,
                     fulfilment=fulfilment)
@@ -165,16 +159,7 @@ class Gvp(Vendor):
     def next_event_at(self, session, sandbox: str, now: float) -> float | None:
         return admin.next_event(self, session, sandbox, now)
 
-    def reset_sandbox(self, sandbox: str) -> None:
-        """Reset/delete: forget the sandbox's fixture additions (the baseline reloads them)."""
-        self._catalogs.pop(sandbox, None)
-
     def load_fixtures(self, sandbox: str, data: dict) -> None:
-        if not data:
-            return
-        if not isinstance(data, dict):
-            raise ValueError("gvp: the fixture section must be a mapping")
-        self._catalogs[sandbox] = apply_fixtures(self.catalog(sandbox), data,
-                                                 self.settings.product_types,
-                                                 self.settings.payment_types)
+        fixtures.load(self.runtime.db, self.catalogs.base, sandbox, data,
+                      self.settings.product_types, self.settings.payment_types)
 

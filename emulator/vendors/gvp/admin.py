@@ -132,7 +132,7 @@ def next_event(vendor: "Gvp", session, sandbox: str, now: float) -> float | None
         .order_by(GvpToken.expires_at).limit(1)).first()
     if token is not None:
         candidates.append(token)
-    for product in vendor.catalog(sandbox).products.values():
+    for product in vendor.catalog(session, sandbox).products.values():
         for instant in (product.date_start(vendor.anchor), product.date_end(vendor.anchor)):
             if now < instant < NO_END:
                 candidates.append(float(instant))

@@ -2,14 +2,15 @@
 
 Hand-written, so it is the same on every run, and chosen so that each CreatePurchase exception
 is reached by exactly one documented case (see cases.py). Commercialisation windows are placed
-relative to an anchor instant (settings.catalog_anchor, else the start-up clock floored to UTC
-midnight), so "not yet open" stays in the future until the clock is advanced past it.
-Only mutable per-user state (balance, PINs, purchases) is stored, in models.py.
+relative to an anchor instant (catalogs.anchor: settings.catalog_anchor, else the clock start,
+else the day the database was created, floored to UTC midnight), so "not yet open" stays in
+the future until the clock is advanced past it. Only mutable per-user state (balance, PINs,
+purchases) and fixture additions are stored, in models.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 DAY = 86_400
 # .NET DateTime.MaxValue as a Unix timestamp: the wiki's "no end" sentinel.
@@ -137,7 +138,7 @@ PRODUCTS = [
 
 @dataclass
 class Catalog:
-    """The seeded data set plus any fixture additions of one sandbox."""
+    """The seeded data set, or it with one sandbox's fixture rows over it (catalogs.py)."""
 
     users: dict[str, User] = field(default_factory=lambda: {u.name: u for u in USERS})
     pricing_models: dict[int, PricingModel] = field(
@@ -154,6 +155,3 @@ class Catalog:
 
     def product(self, product_id: int) -> Product | None:
         return self.products.get(product_id)
-
-    def with_user(self, user: User) -> None:
-        self.users[user.name] = replace(user)

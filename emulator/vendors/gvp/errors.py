@@ -12,7 +12,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from emulator.errors import DomainError, MethodNotAllowed, NotFound, RateLimited, Unprocessable
+from emulator.errors import (
+    AmbiguousCredentials, DomainError, MethodNotAllowed, NotFound, RateLimited, Unprocessable,
+)
 from emulator.jsonio import dumps
 from emulator.vendors.gvp.settings import GvpSettings
 
@@ -84,8 +86,9 @@ def classify_error(settings: GvpSettings, exc: DomainError) -> tuple[str, int]:
         return "MethodNotAllowedException", 405
     if isinstance(exc, RateLimited) or exc.status == 429:
         return "TooManyRequestsException", 429
-    if getattr(exc, "gvp_exception", None):  # e.g. the region-blocked answer
-        return exc.gvp_exception, _domain_status(settings, exc.gvp_exception)
+    if isinstance(exc, AmbiguousCredentials):  # two Authorization headers: a bad signature
+        name = "InvalidSignatureException"
+        return name, _domain_status(settings, name)
     return "GenericError", exc.status
 
 

@@ -1,7 +1,8 @@
-"""GVP's mutable state, one row per thing, each with a `sandbox` column.
+"""GVP's state, one row per thing, each with a `sandbox` column.
 
-Tokens, per-user state (EWallet, PINs), purchases and used OAuth nonces. Uniqueness is a
-database constraint (per sandbox), so concurrent duplicates cannot slip through.
+Tokens, per-user state (EWallet, PINs), purchases, used OAuth nonces, and the users, products
+and pricing models a fixture file added (over the seeded catalogue, which is never stored).
+Uniqueness is a database constraint (per sandbox), so concurrent duplicates cannot slip through.
 """
 
 from __future__ import annotations
@@ -88,4 +89,69 @@ class GvpNonce(SQLModel, table=True):
     seen_at: float
 
 
-TABLES = [GvpToken, GvpUserState, GvpPurchase, GvpNonce]
+# -- fixture additions (fixtures.py writes them, catalogs.py reads them) ------------------------
+class _FixtureRow(SQLModel):
+    pk: int | None = Field(default=None, primary_key=True)
+    sandbox: str = Field(max_length=64)
+    # the load that added the row: 1, 2, ... per sandbox (the newest is the current catalogue)
+    generation: int
+
+
+class GvpFixtureLoad(_FixtureRow, table=True):
+    """One fixture load into a sandbox. `version` is random, so a process may keep the
+    catalogue it built for a version: rows are only ever added by a load (which adds a newer
+    version) and removed with it (reset, a failed load), so a version always means the same
+    rows, in the sandbox it was loaded into and in every copy of it."""
+
+    __tablename__ = "gvp_fixture_load"
+    __table_args__ = (UniqueConstraint("sandbox", "generation", name="uq_gvp_fixture_load"),)
+
+    version: str = Field(max_length=32)
+
+
+class GvpFixturePricingModel(_FixtureRow, table=True):
+    __tablename__ = "gvp_fixture_pricing_model"
+    __table_args__ = (UniqueConstraint("sandbox", "pricing_model_id",
+                                       name="uq_gvp_fixture_pricing_model"),)
+
+    pricing_model_id: int
+    title: str = Field(max_length=200)
+    price_cents: int
+    recurring: bool
+    instance_id: int
+
+
+class GvpFixtureProduct(_FixtureRow, table=True):
+    __tablename__ = "gvp_fixture_product"
+    __table_args__ = (UniqueConstraint("sandbox", "product_id", name="uq_gvp_fixture_product"),)
+
+    product_id: int
+    type: str = Field(max_length=32)
+    title: str = Field(max_length=200)
+    # JSON arrays; pricing models are referred to by their public ids
+    pricing_models: str = Field(max_length=2000)
+    payment_types: str = Field(max_length=500)
+    device_types: str = Field(max_length=2000)
+    start_offset_days: float | None = None
+    end_offset_days: float | None = None
+    purchase_type: int
+    instance_id: int
+    credit_cents: int
+    price_cents: int
+
+
+class GvpFixtureUser(_FixtureRow, table=True):
+    __tablename__ = "gvp_fixture_user"
+    __table_args__ = (UniqueConstraint("sandbox", "user_name", name="uq_gvp_fixture_user"),)
+
+    user_name: str = Field(max_length=100)
+    password: str = Field(max_length=100)
+    ewallet_cents: int  # the balance GvpUserState starts from
+    purchase_pin: str | None = Field(default=None, max_length=16)
+    parental_pin: str | None = Field(default=None, max_length=16)
+    instance_id: int
+    owns: str = Field(max_length=2000)  # JSON array of product ids provisioned at first login
+
+
+FIXTURE_TABLES = [GvpFixtureLoad, GvpFixturePricingModel, GvpFixtureProduct, GvpFixtureUser]
+TABLES = [GvpToken, GvpUserState, GvpPurchase, GvpNonce, *FIXTURE_TABLES]

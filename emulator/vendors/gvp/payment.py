@@ -152,11 +152,11 @@ def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path
     if problem is not None:
         return problem
     with vendor.runtime.db.write_session() as session:
-        purchase, _call = _open_settled(vendor, session, sandbox, purchase_id)
+        purchase, call = _open_settled(vendor, session, sandbox, purchase_id)
         if purchase is None:
             return _not_found()
+        product = call.catalog.product(purchase.product_id)
         session.commit()
-    product = vendor.catalog(sandbox).product(purchase.product_id)
     return render_page(purchase.payment_type, product.title if product else "?",
                        purchase.price_cents, purchase_id, purchase.status, path, exp, sig)
 

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from sqlalchemy import bindparam, func, update
@@ -23,6 +25,9 @@ from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpPurchase, GvpToken, GvpUserState
 from emulator.vendors.gvp.params import Params
 from emulator.vendors.gvp.settings import GvpSettings
+
+if TYPE_CHECKING:
+    from emulator.vendors.gvp.catalogs import SandboxCatalogs
 
 # PurchaseStatus (FACT, PSTATUS)
 PURCHASE_STATUS = {"Unknown": 0, "Pending": 1, "Finished": 2, "Error": 3, "Cancelled": 4,
@@ -50,7 +55,7 @@ class Call:
     """Everything a method handler needs for one request."""
 
     settings: GvpSettings
-    catalog: Catalog
+    catalogs: "SandboxCatalogs"
     sandbox: str
     now: float                 # the sandbox clock, read once when the request started
     base_url: str
@@ -59,6 +64,11 @@ class Call:
     secret_key: str
     anchor: float              # the instant commercialisation windows are placed from
     fulfilment: Progression | None = None  # a scenario's policy for redirect payments
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The sandbox's catalogue, read on first use (GetTime and LoginAnonymous never do)."""
+        return self.catalogs.get(self.session, self.sandbox)
 
 
 # -- tokens ---------------------------------------------------------------------------------

@@ -7,44 +7,37 @@ under /hlconnect. See docs/hlconnect.md.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from emulator.errors import DomainError, Unprocessable
 from emulator.geo import InvalidIP
 from emulator.jsonio import JSONResponse
-from emulator.vendors.base import Operation, Vendor
+from emulator.operations import Operation
+from emulator.vendors.base import Redaction, Vendor
 from emulator.vendors.hlconnect import admin
 from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
+from emulator.vendors.hlconnect.settings import HLConnectSettings
 from emulator.vendors.hlconnect.test_assets import TEST_ASSET_IDS
 
-_API = {  # (method, path below the flavour prefix) → operationId
-    ("GET", "/health"): "connector_health",
-    ("GET", "/assets/list"): "connector_assets_list",
-    ("POST", "/purchase/validate-purchase-before-payment"):
-        "connector_purchase_validate_purchase_before_payment",
-    ("POST", "/purchase/register"): "connector_purchase_register",
-    ("GET", "/purchase/info"): "connector_purchase_info",
-    ("GET", "/purchase/download-url"): "connector_purchase_download_url",
-    ("GET", "/purchase/view-url"): "connector_purchase_view_url",
-    ("DELETE", "/purchase/cancel"): "connector_purchase_cancel",
-}
-LIVE_ONLY = {"connector_purchase_validate_purchase_before_payment"}
-_FILES = [
-    (re.compile(r"^/hlconnect/download/[^/]+$"), "hlconnect_file_download"),
-    (re.compile(r"^/hlconnect/view/[^/]+$"), "hlconnect_file_view"),
-    (re.compile(r"^/hlconnect/images/[^/]+/[^/]+$"), "hlconnect_asset_image"),
-]
-_TOP = {"health", "assets", "purchase", "sandbox", "hlconnect"}
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+    from fastapi.routing import APIRoute
+
+_TOP = {"health", "assets", "purchase", "sandbox", "hlconnect"}  # first path segments
 
 
 class HLConnect(Vendor):
     name = "hlconnect"
     title = "HL Connect"
+    summary = "live at /, sandbox under /sandbox"
+    settings_model = HLConnectSettings
+    migrated = True
     openapi_fragment = Path(__file__).with_name("openapi.yaml")
+    # a signed download/view link is a bearer capability until it expires
+    redaction = Redaction(paths=(r"^(/hlconnect/(?:download|view)/)[^/]+",))
 
     def __init__(self, runtime) -> None:
         super().__init__(runtime)
@@ -60,13 +53,12 @@ class HLConnect(Vendor):
             self.catalog.find(asset_id)  # imports Faker, builds the test assets
 
     def routers(self) -> list[APIRouter]:
-        from emulator.vendors.hlconnect.files_routes import build_files_router
-        from emulator.vendors.hlconnect.routes import build_router
+        from emulator.vendors.hlconnect import files_routes, routes
 
-        return [build_router(self, "sandbox"), build_router(self, "live"),
-                build_files_router(self)]
+        return [routes.build_router(self), files_routes.build_router(self)]
 
-    def tables(self):
+    @classmethod
+    def tables(cls):
         return [HLOrderLine, HLSpentToken, HLFixtureAsset]
 
     def startup_lines(self, base_url: str) -> list[str]:
@@ -81,27 +73,15 @@ class HLConnect(Vendor):
             "(parts 1000007-1000010)",
         ]
 
-    # -- classification ------------------------------------------------------------------
-    def classify(self, method: str, path: str) -> Operation | None:
-        flavour, rest = ("sandbox", path[len("/sandbox"):]) if path.startswith("/sandbox/") \
-            else ("live", path)
-        op = _API.get((method.upper(), rest))
-        if op is not None:
-            if flavour == "sandbox":
-                return None if op in LIVE_ONLY else Operation(self.name, op + "_sandbox", flavour)
-            return Operation(self.name, op, flavour)
-        if method.upper() == "GET":
-            for pattern, op in _FILES:
-                if pattern.match(path):
-                    return Operation(self.name, op)
-        return None
+    # -- requests ------------------------------------------------------------------------
+    def operation(self, route: APIRoute) -> Operation:
+        op = route.operation_id or route.name
+        if not op.startswith("connector_"):
+            return Operation(self.name, op)  # the links and images the API hands out
+        return Operation(self.name, op, "sandbox" if route.path.startswith("/sandbox/") else "live")
 
     def owns(self, path: str) -> bool:
         return path.split("/", 2)[1] in _TOP if path.startswith("/") else False
-
-    def operation_ids(self) -> frozenset[str]:
-        ids = set(_API.values()) | {op + "_sandbox" for op in set(_API.values()) - LIVE_ONLY}
-        return frozenset(ids | {op for _, op in _FILES})
 
     # -- errors --------------------------------------------------------------------------
     def render_error(self, exc: DomainError, path: str) -> Response:

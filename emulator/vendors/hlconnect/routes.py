@@ -1,10 +1,13 @@
 """HL Connect routes, thin: auth → wire model in → service → wire model out.
 
-One router per flavour: `live` at the root (token-based register, validate endpoint) and
-`sandbox` under /sandbox (asset-based register, no validate). Bodies are parsed here rather
-than by FastAPI so authentication is checked before the body (401 beats 422, as at HL).
-"""
+`build_router(vendor)`: one router per flavour, `live` at the root (token-based register,
+validate endpoint) and `sandbox` under /sandbox (asset-based register, no validate), plus the
+links and images the API hands out (files_routes.py). Bodies are parsed here rather than by
+FastAPI so authentication is checked before the body (401 beats 422, as at HL).
 
+No `from __future__ import annotations` here: FastAPI reads the routes' annotations, and the
+caller aliases are local to `_flavour_router`, where a string could not be resolved.
+"""
 
 from typing import TYPE_CHECKING, Annotated, Callable, TypeVar
 
@@ -13,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from starlette.responses import Response
 
-from emulator.context import get_ctx
+from emulator.deps import Ctx, RawBody
 from emulator.errors import Forbidden, ServerError, Unauthorized, Unprocessable
 from emulator.jsonio import JSONResponse
 from emulator.validation import describe_validation_errors
@@ -29,14 +32,19 @@ if TYPE_CHECKING:
 OrderId = Annotated[int, Query(ge=1, le=INT64_MAX)]
 
 
+def build_router(vendor: "HLConnect") -> APIRouter:
+    router = APIRouter()
+    _add_flavour(router, vendor, "sandbox")
+    _add_flavour(router, vendor, "live")
+    return router
 
 
-def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
+def _add_flavour(router: APIRouter, vendor: "HLConnect", flavour: str) -> None:
     prefix = "" if flavour == "live" else "/sandbox"
     environment = PRODUCTION if flavour == "live" else SANDBOX
     suffix = "" if flavour == "live" else "_sandbox"
     service = vendor.service
-    router = APIRouter(prefix=prefix, tags=[f"hlconnect-{flavour}"])
+    tags: list = [f"hlconnect-{flavour}"]
     headers = {"X-Environment": environment}
 
     def caller_for(*, disabled_status: int) -> Callable[[Request], Caller]:
@@ -64,7 +72,7 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
             return Response(status_code=status, headers=headers)
         return JSONResponse(content, status_code=status, headers=headers)
 
-    @router.get("/health", operation_id=f"connector_health{suffix}")
+    @router.get(prefix + "/health", tags=tags, operation_id=f"connector_health{suffix}")
     async def health() -> Response:
         try:
             with vendor.runtime.db.read_session() as session:
@@ -74,58 +82,59 @@ def build_router(vendor: "HLConnect", flavour: str) -> APIRouter:
         return ok(200, [{"name": "api", "health": True}, {"name": "database", "health": True},
                         {"name": "dam", "health": True}])
 
-    @router.get("/assets/list", operation_id=f"connector_assets_list{suffix}")
+    @router.get(prefix + "/assets/list", tags=tags, operation_id=f"connector_assets_list{suffix}")
     async def assets_list(
-        request: Request, caller: ListCaller,
+        ctx: Ctx, caller: ListCaller,
         page_size: Annotated[int, Query(ge=1, le=vendor.settings.max_page_size)] = 20,
         last_id: Annotated[int | None, Query(ge=0, le=INT64_MAX)] = None,
     ) -> Response:
-        return ok(200, service.list_assets(get_ctx(request), prefix, page_size, last_id))
+        return ok(200, service.list_assets(ctx, prefix, page_size, last_id))
 
     if flavour == "live":
-        @router.post("/purchase/validate-purchase-before-payment",
+        @router.post(prefix + "/purchase/validate-purchase-before-payment", tags=tags,
                      operation_id="connector_purchase_validate_purchase_before_payment")
-        async def validate(request: Request, caller: AuthCaller) -> Response:
-            body = _parse(PurchaseValidateBeforePaymentRequest, await request.body())
-            return ok(200, service.validate(get_ctx(request), caller, body))
+        async def validate(ctx: Ctx, caller: AuthCaller, raw: RawBody) -> Response:
+            body = _parse(PurchaseValidateBeforePaymentRequest, raw)
+            return ok(200, service.validate(ctx, caller, body))
 
-        @router.post("/purchase/register", operation_id="connector_purchase_register")
-        async def register(request: Request, caller: AuthCaller) -> Response:
-            body = _parse(PurchaseRegisterRequest, await request.body())
-            service.register_live(get_ctx(request), caller, body)
+        @router.post(prefix + "/purchase/register", tags=tags,
+                     operation_id="connector_purchase_register")
+        async def register(ctx: Ctx, caller: AuthCaller, raw: RawBody) -> Response:
+            service.register_live(ctx, caller, _parse(PurchaseRegisterRequest, raw))
             return ok(201, None)
     else:
-        @router.post("/purchase/register", operation_id="connector_purchase_register_sandbox")
-        async def register_sandbox(request: Request, caller: AuthCaller) -> Response:
-            body = _parse(SandboxPurchaseRegisterRequest, await request.body())
-            service.register_sandbox(get_ctx(request), caller, body)
+        @router.post(prefix + "/purchase/register", tags=tags,
+                     operation_id="connector_purchase_register_sandbox")
+        async def register_sandbox(ctx: Ctx, caller: AuthCaller, raw: RawBody) -> Response:
+            service.register_sandbox(ctx, caller, _parse(SandboxPurchaseRegisterRequest, raw))
             return ok(201, None)
 
-    @router.get("/purchase/info", operation_id=f"connector_purchase_info{suffix}")
-    async def info(request: Request, caller: AuthCaller, order_id: OrderId) -> Response:
-        status, content = service.info(get_ctx(request), caller, order_id)
+    @router.get(prefix + "/purchase/info", tags=tags,
+                operation_id=f"connector_purchase_info{suffix}")
+    async def info(ctx: Ctx, caller: AuthCaller, order_id: OrderId) -> Response:
+        status, content = service.info(ctx, caller, order_id)
         if status == 502:  # documented without X-Environment: it is an error
             return JSONResponse(content, status_code=502)
         return ok(status, content)
 
-    @router.get("/purchase/download-url", operation_id=f"connector_purchase_download_url{suffix}")
-    async def download_url(request: Request, caller: AuthCaller, order_id: OrderId,
+    @router.get(prefix + "/purchase/download-url", tags=tags,
+                operation_id=f"connector_purchase_download_url{suffix}")
+    async def download_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                            order_line_id: OrderId) -> Response:
-        return ok(200, service.link(get_ctx(request), caller, order_id, order_line_id,
-                                    "download"))
+        return ok(200, service.link(ctx, caller, order_id, order_line_id, "download"))
 
-    @router.get("/purchase/view-url", operation_id=f"connector_purchase_view_url{suffix}")
-    async def view_url(request: Request, caller: AuthCaller, order_id: OrderId,
+    @router.get(prefix + "/purchase/view-url", tags=tags,
+                operation_id=f"connector_purchase_view_url{suffix}")
+    async def view_url(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                        order_line_id: OrderId) -> Response:
-        return ok(200, service.link(get_ctx(request), caller, order_id, order_line_id, "view"))
+        return ok(200, service.link(ctx, caller, order_id, order_line_id, "view"))
 
-    @router.delete("/purchase/cancel", operation_id=f"connector_purchase_cancel{suffix}")
-    async def cancel(request: Request, caller: AuthCaller, order_id: OrderId,
+    @router.delete(prefix + "/purchase/cancel", tags=tags,
+                   operation_id=f"connector_purchase_cancel{suffix}")
+    async def cancel(ctx: Ctx, caller: AuthCaller, order_id: OrderId,
                      order_line_id: OrderId) -> Response:
-        service.cancel(get_ctx(request), caller, order_id, order_line_id)
+        service.cancel(ctx, caller, order_id, order_line_id)
         return ok(201, None)
-
-    return router
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -10,7 +10,7 @@ import pytest
 from emulator.app import create_app
 from emulator.cli import main as cli_main
 from emulator.scenario_engine.loader import ScenarioError
-from tests.scenarios.conftest import rule, write_scenario
+from tests.scenario_engine.conftest import rule, write_scenario
 
 LAG = {"rules": [rule({"vendor": "acme"}, latency=5)]}
 DOWN = {"rules": [rule({"vendor": "acme"}, status=503)]}
@@ -50,12 +50,9 @@ def test_by_explicit_path_outside_the_directories(make_acme, tmp_path):
 def test_from_the_environment(scenario_dir, tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from emulator import app as app_module
     from tests.conftest import FIXED_START
-    from tests.scenarios.acme import Acme
-    from tests.scenarios.conftest import AcmeSettings
+    from tests.scenario_engine.conftest import AcmeSettings
 
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
     write_scenario(scenario_dir, "lag", LAG)
     write_scenario(scenario_dir, "down", DOWN)
     monkeypatch.setenv("EMULATOR_SCENARIOS", "lag, down")
@@ -74,14 +71,14 @@ def test_user_directory_overrides_a_bundled_name(make_acme):
 
 def test_unknown_name_refuses_to_start(acme_settings):
     with pytest.raises(ScenarioError, match="no scenario named 'nope'"):
-        create_app(acme_settings(scenarios=["nope"]))
+        create_app(acme_settings(scenarios=["nope"])).state.runtime.start()
 
 
 def test_invalid_scenario_refuses_to_start_with_file_line_field(acme_settings, scenario_dir):
     write_scenario(scenario_dir, "broken", "name: broken\ndescription: x\nrules:\n"
                                            "  - id: a\n    effects:\n      explode: true\n")
     with pytest.raises(ScenarioError) as info:
-        create_app(acme_settings(scenarios=["broken"]))
+        create_app(acme_settings(scenarios=["broken"])).state.runtime.start()
     message = str(info.value)
     assert "broken.yaml:6: rules[0].effects.explode: unknown field 'explode'" in message
 
@@ -99,7 +96,7 @@ def test_serve_exits_2_with_the_message(scenario_dir, tmp_path, capsys):
 def test_a_name_never_reaches_outside_the_directories(acme_settings, tmp_path):
     (tmp_path / "secret.yaml").write_text("name: secret\ndescription: x\n")
     with pytest.raises(ScenarioError, match="no scenario named"):
-        create_app(acme_settings(scenarios=["secret"]))
+        create_app(acme_settings(scenarios=["secret"])).state.runtime.start()
 
 
 # -- per request ------------------------------------------------------------------------------

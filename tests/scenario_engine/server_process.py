@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
 import sys, uvicorn
 from emulator import app as app_module
-from tests.scenarios.acme import Acme
-from tests.scenarios.conftest import AcmeSettings
-app_module.vendor_classes = lambda: {"acme": Acme}
+from tests.scenario_engine.conftest import AcmeSettings
 settings = AcmeSettings.model_validate_json(sys.argv[1])
 uvicorn.run(app_module.create_app(settings), host="127.0.0.1", port=settings.port,
             log_level="warning", access_log=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scenarios.conftest import rule
+from tests.scenario_engine.conftest import rule
 
 SCENARIOS = {"odd": {"rules": [rule({"operation": "acme_ping", "every": 2}, status=503,
                                     rule_id="second-ping")]}}

@@ -1,7 +1,7 @@
 """Latency is awaited, never slept on the event loop: 1,000 concurrent requests each delayed
 500 ms all finish together, through a real server.
 
-The server runs in a child process (tests/scenarios/server_process.py) so the client's CPU
+The server runs in a child process (tests/scenario_engine/server_process.py) so the client's CPU
 does not show up in its timings. The machine running the suite may still be busy, so the
 wall-clock assertion also compares the delayed burst with the same burst undelayed: awaiting
 the delay concurrently adds ~0.5 s in total; sleeping on the loop would add 500 s and a
@@ -18,8 +18,8 @@ import time
 import httpx
 import pytest
 
-from tests.scenarios.conftest import rule, write_scenario
-from tests.scenarios.server_process import server_process
+from tests.scenario_engine.conftest import rule, write_scenario
+from tests.scenario_engine.server_process import server_process
 
 LAG = [rule({"vendor": "acme"}, latency=500)]
 

@@ -12,19 +12,14 @@ import time
 import httpx
 import pytest
 
-from tests.scenarios.conftest import rule, write_scenario
+from tests.scenario_engine.conftest import rule, write_scenario
 from tests.support.live_server import live_server
 
 ACME = {"vendor": "acme"}
 
 
 @pytest.fixture
-def serve(monkeypatch, acme_settings, scenario_dir):
-    from emulator import app as app_module
-    from tests.scenarios.acme import Acme
-
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
-
+def serve(acme_settings, scenario_dir):
     def start(journal_size: int = 1000, **rules):
         for name, rules_ in rules.items():
             write_scenario(scenario_dir, name, {"rules": rules_})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.scenarios.conftest import rule
+from tests.scenario_engine.conftest import rule
 
 
 def fired(client, method="GET", path="/acme/ping", **kwargs) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scenarios.conftest import rule
+from tests.scenario_engine.conftest import rule
 
 DICE = {"seed": 42, "rules": [
     rule({"vendor": "acme", "probability": 0.3}, rule_id="fail", status=500),

@@ -8,30 +8,24 @@ sandbox and record the fulfilment policy a scenario set (ctx.fulfilment).
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
 from starlette.responses import Response
 
 from emulator.context import RequestContext, get_ctx
 from emulator.errors import DomainError
 from emulator.jsonio import JSONResponse
-from emulator.vendors.base import Operation, Vendor
+from emulator.vendors.base import Operation, Vendor, VendorSettings
 
-ROUTES = {
-    ("GET", "/acme/ping"): "acme_ping",
-    ("POST", "/acme/orders"): "acme_create_order",
-    ("GET", "/acme/orders"): "acme_list_orders",
-    ("GET", "/acme/big"): "acme_big",
-}
 BIG = {"items": [{"n": i, "text": "x" * 40} for i in range(200)]}
 
 
-class AcmeOptions(BaseModel):
-    enabled: bool = True
+class AcmeOptions(VendorSettings):
+    pass
 
 
 class Acme(Vendor):
     name = "acme"
     title = "Acme"
+    settings_model = AcmeOptions
 
     def __init__(self, runtime) -> None:
         self.runtime = runtime
@@ -64,15 +58,11 @@ class Acme(Vendor):
 
         return [router]
 
-    def classify(self, method: str, path: str) -> Operation | None:
-        op = ROUTES.get((method.upper(), path))
-        return Operation(self.name, op, "v1") if op else None
+    def operation(self, route) -> Operation:
+        return Operation(self.name, route.operation_id, "v1")
 
     def owns(self, path: str) -> bool:
         return path.startswith("/acme/")
-
-    def operation_ids(self) -> frozenset[str]:
-        return frozenset(ROUTES.values())
 
     def render_error(self, exc: DomainError, path: str) -> Response:
         return JSONResponse({"acme_error": {"status": exc.status, "message": exc.message}},

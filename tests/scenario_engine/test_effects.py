@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from tests.scenarios.conftest import rule
+from tests.scenario_engine.conftest import rule
 
 ACME = {"vendor": "acme"}
 
@@ -254,9 +254,9 @@ def test_effects_are_journaled(make_acme):
 
 
 def test_rate_limit_memory_is_bounded(make_acme, clock_for, monkeypatch):
-    from emulator.scenario_engine import state
+    from emulator import ratelimit
 
-    monkeypatch.setattr(state, "MAX_WINDOWS", 5)
+    monkeypatch.setattr(ratelimit, "MAX_WINDOWS", 5)
     c = one(make_acme, "rl", rule(ACME, rate_limit={"limit": 1, "window_seconds": 60}))
     for n in range(4):
         assert c.get("/acme/ping", headers={"Authorization": f"Bearer t{n}"}).status_code == 200
@@ -265,10 +265,10 @@ def test_rate_limit_memory_is_bounded(make_acme, clock_for, monkeypatch):
         c.get("/acme/ping", headers={"Authorization": f"Bearer t{n}"})
     from sqlmodel import select
 
-    from emulator.scenario_engine.shared_state import ScenarioWindow
+    from emulator.ratelimit import RateWindow
 
     with c.app.state.runtime.db.read_session() as session:  # windows live in the database
-        windows = session.exec(select(ScenarioWindow).where(ScenarioWindow.sandbox == "default"))
+        windows = session.exec(select(RateWindow).where(RateWindow.sandbox == "default"))
         assert len(windows.all()) <= 5
     # the newest token's window is kept: its second call is refused
     assert c.get("/acme/ping", headers={"Authorization": "Bearer t11"}).status_code == 429

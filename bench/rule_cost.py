@@ -1,6 +1,6 @@
 """Cost of ten non-matching rules (issue #8 target: at most 5 % of throughput).
 
-    .venv/bin/python -m tests.scenarios.bench_rules
+    .venv/bin/python -m bench.rule_cost
 
 Two measurements, CPU time of this process (time.process_time), best of several rounds so a
 busy machine skews them less:
@@ -42,7 +42,9 @@ def build(rule_match: str | None):
         names = ["ten"]
     settings = Settings(database_url=f"sqlite:///{directory}/bench.db",
                         scenarios_dir=[directory], scenarios=names)
-    return create_app(settings)
+    app = create_app(settings)
+    app.state.runtime.start()  # what the lifespan does: the schema and the scenarios
+    return app
 
 
 async def whole_requests(app, n: int) -> float:
@@ -63,7 +65,7 @@ async def hook_only(app, n: int) -> float:
     """CPU microseconds per `before` call (request objects built outside the timing)."""
     runtime = app.state.runtime
     clock = runtime.clocks.get("default")
-    operation = runtime.classify("GET", "/health")
+    operation = runtime.operations.match("GET", "/health")
     calls = [(RequestContext("bench", "default", clock, "http://bench", operation),
               RequestFacts("GET", "/health", "", {"host": "bench"}, b"", "127.0.0.1"))
              for _ in range(n)]

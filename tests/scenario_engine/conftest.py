@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 from fastapi.testclient import TestClient
-from pydantic import Field
 
-from emulator import app as app_module
 from emulator.app import create_app
-from emulator.settings import Settings
+from emulator.settings import settings_class
 from tests.conftest import FIXED_START
-from tests.scenarios.acme import Acme, AcmeOptions
+from tests.scenario_engine.acme import Acme
 
-
-class AcmeSettings(Settings):
-    acme: AcmeOptions = Field(default_factory=AcmeOptions)
+AcmeSettings = settings_class({"acme": Acme})  # an app of these settings serves Acme only
 
 
 def write_scenario(directory: Path, name: str, body: dict | str) -> Path:
@@ -52,8 +48,7 @@ def acme_settings(tmp_path, scenario_dir):
 
 
 @pytest.fixture
-def make_acme(monkeypatch, acme_settings, scenario_dir):
-    monkeypatch.setattr(app_module, "vendor_classes", lambda: {"acme": Acme})
+def make_acme(acme_settings, scenario_dir):
     clients: list[TestClient] = []
 
     def build(scenarios: dict | None = None, active: list[str] | None = None,

@@ -132,10 +132,22 @@ def test_readme_documents_every_field():
     from emulator.scenario_engine import schema
 
     readme = (ROOT / "scenarios" / "README.md").read_text()  # the guide stays at the top
-    models = [m for m in vars(schema).values()
-              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == schema.__name__
-              and m is not schema.Strict]
+    models, todo = [], [schema.Scenario]  # every model of the format, effects' included
+    while todo:
+        model = todo.pop()
+        if model not in models:
+            models.append(model)
+            for field in model.model_fields.values():
+                todo.extend(t for t in _types_in(field.annotation)
+                            if isinstance(t, type) and issubclass(t, BaseModel))
+    assert {"Latency", "Fault", "Override", "PatchOp", "Effects"} <= {m.__name__ for m in models}
     missing = [f"{model.__name__}.{field.alias or name}" for model in models
                for name, field in model.model_fields.items()
                if f"`{field.alias or name}`" not in readme and f"{field.alias or name}:" not in readme]
     assert not missing, f"scenarios/README.md does not document {missing}"
+
+
+def _types_in(annotation) -> list:
+    import typing
+
+    return [annotation, *(t for arg in typing.get_args(annotation) for t in _types_in(arg))]

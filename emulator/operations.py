@@ -1,0 +1,74 @@
+"""Which operation a request is for, read off the routes FastAPI serves.
+
+The pipeline needs the operation before the route runs (scenario rules match on it, the
+journal records it), so the index is built once from the app's own routes, in the order
+FastAPI tries them: a route is the only table of operations, there is no second one to keep
+in step. Each vendor says which of its routes serve which operation (`Vendor.operation`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
+
+if TYPE_CHECKING:
+    from emulator.vendors.base import Vendor
+
+ADMIN_PREFIX = "/__admin"  # the emulator's own API; vendors' admin routes serve no operation
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+CACHE_SIZE = 4096  # distinct (method, path) pairs remembered; clients choose paths (ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    vendor: str
+    operation_id: str
+    flavour: str | None = None
+
+
+class OperationIndex:
+    def __init__(self) -> None:
+        self._routes: list[tuple[APIRoute, Operation | None]] = []
+        self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
+
+    def build(self, routers: Iterable[tuple[Vendor | None, APIRouter]]) -> None:
+        """Index the routes of `routers`, in the order the app includes them (the order
+        FastAPI tries them); a vendor's routes serve its operations, the others (None) none."""
+        self._routes = []
+        for vendor, router in routers:
+            for route in router.routes:
+                if not isinstance(route, APIRoute):  # a nested router: its routes are hidden
+                    raise TypeError(f"{vendor.name if vendor else 'admin'}: a router given to "
+                                    f"the app must hold its routes directly, not {route!r}")
+                served = vendor is not None and not route.path.startswith(ADMIN_PREFIX)
+                self._routes.append((route, vendor.operation(route) if served else None))
+        self.match.cache_clear()
+
+    def _match(self, method: str, path: str) -> Operation | None:
+        """The operation of the first route that serves `method` on `path` (None for admin
+        routes, unknown paths and unserved methods)."""
+        for route, operation in self._routes:
+            if method in route.methods and route.path_regex.match(path):
+                return operation
+        return None
+
+    def allowed(self, path: str) -> list[str]:
+        """Every method some route serves on `path` (for a 405's Allow header)."""
+        found = {m for route, _ in self._routes if route.path_regex.match(path)
+                 for m in route.methods}
+        return [m for m in METHODS if m in found]
+
+    def routes(self) -> list[tuple[APIRoute, Operation | None]]:
+        """Every route of the app with its operation (None: the admin API), in matching
+        order."""
+        return list(self._routes)
+
+    def operations(self) -> list[tuple[str, str, Operation]]:
+        """(method, path template, operation) of every vendor route."""
+        return [(method, route.path, op) for route, op in self._routes if op is not None
+                for method in sorted(route.methods)]
