@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from tests.ship import base_image
-from tests.ship.containers import ROOT, podman
+from tests.ship.containers import ROOT, locked, podman
 
 
 def flags(home: Path) -> list[str]:
@@ -80,8 +80,9 @@ def build(argv: list[str]) -> str:
     with pip_home() as home, tempfile.TemporaryDirectory(prefix="pe-ship-iid-") as tmp:
         iid = Path(tmp) / "iid"
         *options, context = argv
-        done = podman("build", *flags(home), "--iidfile", str(iid), *options,
-                      str(ROOT / context), check=False, timeout=900, cwd=ROOT)
+        with locked("tag"):  # the tag it sets moves only under the lock (containers.tagged)
+            done = podman("build", *flags(home), "--iidfile", str(iid), *options,
+                          str(ROOT / context), check=False, timeout=900, cwd=ROOT)
         assert done.returncode == 0, f"build failed:\n{(done.stdout + done.stderr)[-4000:]}"
         return iid.read_text().strip()
 

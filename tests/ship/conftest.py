@@ -58,10 +58,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    # never leave a build running after the session: one still going here is not needed any
+    # more (the run stopped early: -x, Ctrl-C); ending it lets its clean-up run
     if _started is not None:
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
-            containers.cancel()
-        _started.join()  # never leave a build running after the session
+        containers.cancel()
+        _started.join()
 
 
 @pytest.fixture(scope="session")
