@@ -82,9 +82,12 @@ def ensure() -> str:
 
 
 def _debootstrap(rootfs: Path, mirror: str) -> None:
+    # dpkg without an fsync per file: the rootfs is thrown away if anything goes wrong
+    # (measured under load 5-6: 108 s instead of 145 s)
+    environ = os.environ | {"DPKG_FORCE": "unsafe-io"}
     try:
         done = run(["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}",
-                    SUITE, str(rootfs), mirror], timeout=900)
+                    SUITE, str(rootfs), mirror], timeout=900, environ=environ)
     finally:
         unmount_all(rootfs)  # debootstrap mounts /proc and /sys inside; a failure leaves them
     if done.returncode != 0:
