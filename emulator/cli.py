@@ -12,10 +12,11 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from emulator import __version__
 
-SERVE_OPTIONS = [
+SERVE_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
     # (flag, settings field, help, extra argparse kwargs)
     ("--host", "host", "interface to listen on (EMULATOR_HOST, default 127.0.0.1)", {}),
     ("--port", "port", "TCP port for every API (EMULATOR_PORT, default 8080)", {"type": int}),

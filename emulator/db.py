@@ -12,13 +12,13 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 log = logging.getLogger("emulator.db")
 STARTUP_LOCK_ID = 0x656D7573  # PostgreSQL advisory lock held through start-up ("emus")
@@ -30,6 +30,11 @@ _STORE_FAILURES = ("database is locked", "database or disk is full", "readonly d
 # After these, a pooled connection may be stuck in the state it was opened in (pysqlite opens a
 # read-only file read-only for good): drop the pool so the next request reconnects.
 _RECONNECT = ("readonly database", "disk i/o error", "unable to open database file")
+
+
+def table(model: type[SQLModel]) -> Table:
+    """A table model's Core table (SQLModel gives `__table__` no static type)."""
+    return model.__table__  # type: ignore[attr-defined]
 
 
 class Database:

@@ -23,6 +23,8 @@ from sqlalchemy import Column, Float, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
+from emulator.db import table
+
 MAX_WINDOWS = 10_000  # running windows kept per sandbox and scope
 
 
@@ -92,7 +94,7 @@ class RateLimiter:
         """Count one call against `key`'s budget of `limit` per `window` seconds."""
         start = math.floor(now / window) * window
         key = short_key(key)
-        t = RateWindow.__table__
+        t = table(RateWindow)
         stmt = self._insert(t).values(sandbox=sandbox, scope=self.scope, key=key, started=start,
                                       ends=start + window, used=1)
         same = t.c.started == stmt.excluded.started
@@ -110,7 +112,7 @@ class RateLimiter:
     def peek(self, sandbox: str, key: str, limit: int, window: float, now: float) -> Quota:
         """`key`'s budget without counting a call (for an answer no limit was asked about)."""
         start = math.floor(now / window) * window
-        t = RateWindow.__table__
+        t = table(RateWindow)
         with self.db.read_session() as session:
             used = session.execute(select(t.c.used).where(
                 t.c.sandbox == sandbox, t.c.scope == self.scope, t.c.key == short_key(key),
@@ -118,7 +120,7 @@ class RateLimiter:
         return Quota(limit, int(used or 0), start + window, now)
 
     def _prune(self, session, sandbox: str, keep: str, now: float) -> None:
-        t = RateWindow.__table__
+        t = table(RateWindow)
         mine = (t.c.sandbox == sandbox) & (t.c.scope == self.scope)
         session.execute(delete(t).where(mine, t.c.ends <= now))
         running = session.execute(select(func.count()).select_from(t).where(mine)).scalar_one()
@@ -130,14 +132,14 @@ class RateLimiter:
 
     def next_reset(self, session, sandbox: str, now: float) -> float | None:
         """When the soonest running window ends (None if nobody is counted now)."""
-        t = RateWindow.__table__
+        t = table(RateWindow)
         return session.execute(select(func.min(t.c.ends)).where(
             t.c.sandbox == sandbox, t.c.scope == self.scope, t.c.started <= now,
             t.c.ends > now)).scalar_one()
 
     def reset(self, sandbox: str, prefix: str | None = None) -> None:
         """Forget the windows of a sandbox (those whose key starts with `prefix`)."""
-        t = RateWindow.__table__
+        t = table(RateWindow)
         stmt = delete(t).where(t.c.sandbox == sandbox, t.c.scope == self.scope)
         if prefix is not None:
             stmt = stmt.where(t.c.key.startswith(prefix, autoescape=True))

@@ -89,7 +89,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         scenario = compiled.scenario
         origin = "bundled" if compiled.bundled else compiled.source
         mark = " (active at start)" if scenario.name in active else ""
-        print(f"{scenario.name}{mark}  [{origin}, {len(scenario.rules)} rule{'' if len(scenario.rules) == 1 else 's'}]")
+        rules = f"{len(scenario.rules)} rule{'' if len(scenario.rules) == 1 else 's'}"
+        print(f"{scenario.name}{mark}  [{origin}, {rules}]")
         print(f"    {' '.join(scenario.description.split())}")
     for problems in library.errors.values():
         for problem in problems:

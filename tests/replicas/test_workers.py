@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from emulator.serving import free_port
 from tests.hlconnect.helpers import AUTH, sandbox_body
 from tests.replicas.conftest import EXE, replica, replica_env
-from tests.support.live_server import free_port
 
 
 def test_several_workers_on_sqlite_are_refused_at_start(tmp_path):

@@ -10,13 +10,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
-from tests.support.live_server import free_port
+from emulator.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """

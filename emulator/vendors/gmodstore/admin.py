@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from emulator.vendors.gmodstore import GmodStore
 
 
-def build_router(vendor: "GmodStore") -> APIRouter:
+def build_router(vendor: GmodStore) -> APIRouter:
     router = APIRouter(prefix="/__admin/gmodstore", tags=["admin"])
     catalog = vendor.catalog
 

@@ -10,7 +10,8 @@ have rendered itself) come out in GmodStore's envelope with the headers.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -56,7 +57,7 @@ def principal_of(request: Request) -> Principal:
     return request.state.gms_principal
 
 
-def gated_route(vendor: "GmodStore") -> type[APIRoute]:
+def gated_route(vendor: GmodStore) -> type[APIRoute]:
     """An APIRoute class whose handlers run behind `vendor`'s gate."""
 
     class GmodRoute(APIRoute):
@@ -67,7 +68,7 @@ def gated_route(vendor: "GmodStore") -> type[APIRoute]:
     return GmodRoute
 
 
-def _gate(vendor: "GmodStore", original: Callable, needed: str | None) -> Callable:
+def _gate(vendor: GmodStore, original: Callable, needed: str | None) -> Callable:
     async def handler(request: Request) -> Response:
         ctx = get_ctx(request)
         token = bearer(request.headers.get("authorization"))
