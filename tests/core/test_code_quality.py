@@ -16,8 +16,8 @@ def _run(*command: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff_finds_nothing():
-    done = _run(str(BIN / "ruff"), "check", "--no-cache", "emulator", "tests", "bench",
-                "examples")
+    trees = [name for name in ("emulator", "tests", "bench", "examples") if (ROOT / name).exists()]
+    done = _run(str(BIN / "ruff"), "check", "--no-cache", *trees)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
