@@ -32,11 +32,23 @@ def test_routes_equal_the_fragment(vendor_app):
     assert served == documented
 
 
-def test_every_route_is_async(vendor_app):
+def _blocking(dependant) -> list[str]:
+    """Plain `def` callables FastAPI would run in its thread pool: the route and every
+    dependency under it."""
+    found = []
+    for sub in dependant.dependencies:
+        if sub.call is not None and not inspect.iscoroutinefunction(sub.call):
+            found.append(getattr(sub.call, "__qualname__", repr(sub.call)))
+        found.extend(_blocking(sub))
+    return found
+
+
+def test_every_route_and_dependency_is_async(vendor_app):
     _, vendor = vendor_app()
-    blocking = [route.path for route in _routes(vendor)
-                if not inspect.iscoroutinefunction(route.endpoint)]
-    assert blocking == []  # database work stays on the event loop (emulator/pipeline.py)
+    blocking = [f"{route.path}: {name}" for route in _routes(vendor)
+                for name in ([] if inspect.iscoroutinefunction(route.endpoint) else ["route"])
+                + _blocking(route.dependant)]
+    assert blocking == []  # no thread hop per request (emulator/pipeline.py, emulator/deps.py)
 
 
 def test_every_table_has_a_sandbox_column(vendor_cls):

@@ -24,7 +24,7 @@ def build_router(vendor: "ExampleVendor") -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["example"])
     service = vendor.service
 
-    def authorize(request: Request) -> None:
+    async def authorize(request: Request) -> None:  # async: no thread hop (emulator/deps.py)
         if request.headers.get("authorization") != f"Bearer {vendor.settings.token}":
             raise Unauthorized("send Authorization: Bearer <token>")
 
