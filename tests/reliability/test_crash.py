@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from emulator.serving import children
 from tests.reliability import server
 
 TOTAL = 2000
@@ -170,18 +171,13 @@ def test_sigterm_completes_in_flight_requests(tmp_path):
 def _workers(parent: int) -> list[int]:
     """The worker processes of a `serve --workers N` parent (spawned multiprocessing children,
     not its resource tracker)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    def spawned(pid: int) -> bool:
         try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
+            return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return sorted(found)
+            return False
+
+    return sorted(pid for pid in children(parent) if spawned(pid))
 
 
 def test_kill_9_of_one_sqlite_worker_loses_no_acknowledged_order(tmp_path):
