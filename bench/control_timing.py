@@ -115,15 +115,15 @@ def main() -> int:
                 spare.append(timed(claim, "sandbox from snapshot (spare ready)"))
                 pooled = r.json()["id"]
                 control.pool.wait()  # the refill must not compete with what is timed next
-                copied.append(timed(lambda: client.post(
+                copied.append(timed(lambda i=i: client.post(
                     "/__admin/sandboxes", json={"id": f"w{i}", "from": "bench"}),
                     "sandbox from snapshot (copied now)"))
                 headers = {"X-Emulator-Sandbox": f"w{i}"}
-                reset.append(timed(lambda: client.post("/__admin/reset", headers=headers),
+                reset.append(timed(lambda h=headers: client.post("/__admin/reset", headers=h),
                                    "reset one sandbox (POST reset)"))
-                restore.append(timed(lambda: client.post("/__admin/snapshots/bench/restore",
-                                                         headers=headers),
-                                     "restore snapshot into a sandbox"))
+                restore.append(timed(lambda h=headers: client.post(
+                    "/__admin/snapshots/bench/restore", headers=h),
+                    "restore snapshot into a sandbox"))
                 for sid in (pooled, f"w{i}"):
                     got = client.get("/__admin/orders?vendor=hlconnect",
                                      headers={"X-Emulator-Sandbox": sid}).json()["count"]

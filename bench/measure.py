@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.bodies import REGISTER_BODY, REGISTER_PATH
 from bench.report import Row
 from bench.systems import Server, start_emulator
-from bench.bodies import REGISTER_BODY, REGISTER_PATH
 from bench.wrk import Load, WrkResult, run_wrk
 
 _bases = itertools.count(1)

@@ -26,28 +26,20 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
 from bench.bodies import REGISTER_BODY, REGISTER_PATH
-from bench.systems import stop_gracefully, wait_healthy
+from bench.systems import free_port, stop_gracefully, wait_healthy
 from bench.wrk import WrkResult, run_wrk
 
 EXE = str(Path(sys.executable).parent / "purchase-emulator")
 ADMIN_URL = os.environ.get("EMULATOR_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 AUTH = {"Authorization": "Bearer hl-demo-token"}
 _RUNS = itertools.count(1)  # each wrk run registers order numbers no other run used
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -74,7 +66,7 @@ def serve(database_url: str, cwd: str) -> Iterator[tuple[str, float]]:
                 "EMULATOR_LOG_FORMAT": "json"})
     started = time.perf_counter()
     # logs go to a file: an unread pipe fills up and then blocks the server mid-request
-    log = tempfile.TemporaryFile("w+")
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - outlives this block, closed below
     proc = subprocess.Popen([EXE, "serve"], env=env, cwd=cwd,  # nosec B603
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     try:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import checks, compare, extras, machine, report as rep, systems, tools  # noqa: E402
+from bench import checks, compare, extras, machine, systems, tools  # noqa: E402
+from bench import report as rep
 from bench.measure import Context  # noqa: E402
 from bench.wrk import Load  # noqa: E402
 

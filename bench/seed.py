@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 GMS_DEMO_PRODUCT = "00000000-0000-4000-a000-000000000001"
 

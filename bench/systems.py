@@ -8,78 +8,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess  # nosec B404 - runs local servers only
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emulator.serving import children, free_port, stop_gracefully, wait_healthy
+
+__all__ = ["free_port", "stop_gracefully", "wait_healthy"]  # bench modules import them here
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_status(port: int, path: str, timeout: float = 1.0) -> int | None:
-    """Status of a plain GET, or None when nothing answers (no client library: cheap)."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                         .encode())
-            head = sock.recv(64)
-    except OSError:
-        return None
-    try:
-        return int(head.split(b" ", 2)[1])
-    except (IndexError, ValueError):
-        return None
-
-
-def wait_healthy(proc: subprocess.Popen, port: int, *, timeout: float = 60.0,
-                 interval: float = 0.005, path: str = "/__admin/health") -> bool:
-    """Poll `path` until it answers 200 (True); False once the process exits or `timeout`
-    seconds pass. The one readiness poll of the harness, the soak and the reliability tests."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if proc.poll() is not None:
-            return False
-        if http_status(port, path, timeout=0.5) == 200:
-            return True
-        time.sleep(interval)
-    return False
-
-
-def stop_gracefully(proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    """SIGTERM (the emulator finishes requests in flight and exits 0), SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # field 4 is the parent pid; the command name (field 2) may contain spaces
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
-            kids.append(int(entry.name))
-    return kids
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -92,7 +31,7 @@ def tree_rss_mb(pid: int) -> float:
                     total += int(line.split()[1])
         except OSError:
             continue
-        todo.extend(_children(current))
+        todo.extend(children(current))
     return round(total / 1024, 1)
 
 
@@ -107,7 +46,7 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-        todo.extend(_children(current))
+        todo.extend(children(current))
     return total / ticks
 
 

@@ -7,9 +7,9 @@ import signal
 import subprocess  # nosec B404 - runs wrk only
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 LUA_DIR = Path(__file__).resolve().parent / "lua"
 

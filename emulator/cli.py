@@ -12,10 +12,11 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from emulator import __version__
 
-SERVE_OPTIONS = [
+SERVE_OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
     # (flag, settings field, help, extra argparse kwargs)
     ("--host", "host", "interface to listen on (EMULATOR_HOST, default 127.0.0.1)", {}),
     ("--port", "port", "TCP port for every API (EMULATOR_PORT, default 8080)", {"type": int}),
@@ -158,13 +159,18 @@ def workers_refusal(workers: int, database_url: str) -> str | None:
     """Why `--workers` cannot be honoured, or None."""
     if workers < 1:
         return f"--workers must be at least 1, not {workers}"
-    if workers > 1 and database_url.startswith("sqlite"):
-        # correct but slow: each process would queue on SQLite's single write lock with the
-        # busy handler's back-off instead of the in-process lock (emulator/db.py)
-        return (f"--workers {workers} needs PostgreSQL (EMULATOR_DATABASE_URL="
-                "postgresql+psycopg://user:password@host/db): several processes writing one "
-                "SQLite file are not supported; run one worker, or several on PostgreSQL")
+    if workers > 1 and _in_memory(database_url):
+        # each worker process would have a database of its own: not one emulator
+        return (f"--workers {workers} needs a database the workers share: a SQLite file or "
+                "PostgreSQL, not an in-memory SQLite database")
     return None
+
+
+def _in_memory(database_url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def worker_app():

@@ -16,12 +16,14 @@ import contextvars
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Callable
 
 from sqlalchemy import BigInteger, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Field, SQLModel
+
+from emulator.db import table
 
 State = tuple[float, float | None]  # (offset, frozen_at)
 # Sandboxes whose clock was already checked in the current request (set by the pipeline):
@@ -49,7 +51,7 @@ class Clock:
         offset: float = 0.0,
         frozen_at: float | None = None,
         wall: Callable[[], float] = time.time,
-        on_change: Callable[["Clock"], None] | None = None,
+        on_change: Callable[[Clock], None] | None = None,
         store: Callable | None = None,
     ) -> None:
         self._offset = offset
@@ -134,7 +136,7 @@ class ClockRegistry:
         self._start = start.timestamp() if start is not None else None
         self._clocks: dict[str, Clock] = {}
         self._lock = threading.Lock()
-        self._table = t = ClockState.__table__
+        self._table = t = table(ClockState)
         # built once: the expression and its cache key cost more than the query itself
         self._read = select(t.c.offset, t.c.frozen_at, t.c.version).where(
             t.c.sandbox == bindparam("sandbox"))

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 class RequestContext:
     request_id: str
     sandbox: str
-    clock: "Clock"
+    clock: Clock
     base_url: str
-    operation: "Operation | None" = None
+    operation: Operation | None = None
     # Set by a scenario's `fulfilment` effect; services apply it to resources they create.
-    fulfilment: "Progression | None" = None
+    fulfilment: Progression | None = None
     # Buyer country as the scenario engine resolved it (IP table or request field), if any.
     country: str | None = None
     rules: list[str] = field(default_factory=list)

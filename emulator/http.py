@@ -69,11 +69,11 @@ class CapturedResponse:
     body: bytes = b""
 
     @classmethod
-    def from_response(cls, response) -> "CapturedResponse":
+    def from_response(cls, response) -> CapturedResponse:
         return cls(response.status_code, list(response.raw_headers), response.body)
 
     @classmethod
-    def json(cls, status: int, content: Any, headers: dict[str, str] | None = None) -> "CapturedResponse":
+    def json(cls, status: int, content: Any, headers: dict[str, str] | None = None) -> CapturedResponse:
         captured = cls(status, [(b"content-type", b"application/json")], dumps(content))
         for name, value in (headers or {}).items():
             captured.set_header(name, value)

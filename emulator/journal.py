@@ -21,6 +21,8 @@ import orjson
 from sqlalchemy import BigInteger, Column, Index, Integer, Text, delete, func, insert, select
 from sqlmodel import Field, SQLModel
 
+from emulator.db import table
+
 
 @dataclass(slots=True)
 class JournalEntry:
@@ -79,7 +81,7 @@ class Journal:
         self.size = size
         self._since_prune: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._table = JournalRow.__table__
+        self._table = table(JournalRow)
         self._insert = insert(self._table).returning(self._table.c.id)
 
         self._insert_many = insert(self._table)

@@ -1,8 +1,9 @@
 """openapi.yaml is assembled from one fragment per vendor plus the admin API.
 
 Each vendor folder owns its `openapi.yaml` fragment (paths and components); this module merges
-them in registry order, and composes the document's description from what vendors declare. The root `openapi.yaml` is this output, written by
-`purchase-emulator openapi --write openapi.yaml`; a test fails when the two differ or when the
+them in registry order, and composes the document's description from what vendors declare.
+The root `openapi.yaml` is this output, written by `purchase-emulator openapi --write
+openapi.yaml`; a test fails when the two differ or when the
 app serves a route the document does not describe.
 """
 

@@ -45,22 +45,24 @@ class OperationIndex:
                 if not isinstance(route, APIRoute):  # a nested router: its routes are hidden
                     raise TypeError(f"{vendor.name if vendor else 'admin'}: a router given to "
                                     f"the app must hold its routes directly, not {route!r}")
-                served = vendor is not None and not route.path.startswith(ADMIN_PREFIX)
-                self._routes.append((route, vendor.operation(route) if served else None))
+                op = None
+                if vendor is not None and not route.path.startswith(ADMIN_PREFIX):
+                    op = vendor.operation(route)
+                self._routes.append((route, op))
         self.match.cache_clear()
 
     def _match(self, method: str, path: str) -> Operation | None:
         """The operation of the first route that serves `method` on `path` (None for admin
         routes, unknown paths and unserved methods)."""
         for route, operation in self._routes:
-            if method in route.methods and route.path_regex.match(path):
+            if method in (route.methods or ()) and route.path_regex.match(path):
                 return operation
         return None
 
     def allowed(self, path: str) -> list[str]:
         """Every method some route serves on `path` (for a 405's Allow header)."""
         found = {m for route, _ in self._routes if route.path_regex.match(path)
-                 for m in route.methods}
+                 for m in route.methods or ()}
         return [m for m in METHODS if m in found]
 
     def routes(self) -> list[tuple[APIRoute, Operation | None]]:
@@ -71,4 +73,4 @@ class OperationIndex:
     def operations(self) -> list[tuple[str, str, Operation]]:
         """(method, path template, operation) of every vendor route."""
         return [(method, route.path, op) for route, op in self._routes if op is not None
-                for method in sorted(route.methods)]
+                for method in sorted(route.methods or ())]

@@ -27,7 +27,11 @@ from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
 from emulator.errors import (
-    AmbiguousCredentials, BadRequest, NotFound, PayloadTooLarge, ServerError,
+    AmbiguousCredentials,
+    BadRequest,
+    NotFound,
+    PayloadTooLarge,
+    ServerError,
 )
 from emulator.http import CapturedResponse, RequestFacts
 from emulator.journal import JournalEntry

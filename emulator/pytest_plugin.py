@@ -21,14 +21,15 @@ Fixtures:
 from __future__ import annotations
 
 import secrets
-import socket
 import threading
-import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
+
+from emulator.serving import free_port, wait_ready
 
 DEFAULT_CLOCK_START = "2026-01-01T00:00:00Z"
 
@@ -71,7 +72,7 @@ class EmulatorServer:
                                 f"{response.text}")
         return response.json() if response.content else None
 
-    def new_sandbox(self, from_snapshot: str | None = None) -> "Sandbox":
+    def new_sandbox(self, from_snapshot: str | None = None) -> Sandbox:
         body = {"from": from_snapshot} if from_snapshot else {}
         created = self.admin("POST", "/sandboxes", json=body)
         return Sandbox(self, created["id"])
@@ -83,7 +84,7 @@ class EmulatorServer:
 class EmulatorClock:
     """One sandbox's virtual clock."""
 
-    def __init__(self, sandbox: "Sandbox") -> None:
+    def __init__(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
 
     def state(self) -> dict:
@@ -176,12 +177,6 @@ class Sandbox:
         self.client.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_in_thread(config, tmp_dir) -> tuple[EmulatorServer, Any, threading.Thread]:
     import uvicorn
 
@@ -190,7 +185,7 @@ def _start_in_thread(config, tmp_dir) -> tuple[EmulatorServer, Any, threading.Th
 
     start = config.getini("emulator_clock_start")
     token = secrets.token_hex(16)
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         host="127.0.0.1", port=port, admin_token=token,
         database_url=f"sqlite:///{tmp_dir / 'emulator.db'}",
@@ -206,17 +201,9 @@ def _start_in_thread(config, tmp_dir) -> tuple[EmulatorServer, Any, threading.Th
     return EmulatorServer(f"http://127.0.0.1:{port}", token), server, thread
 
 
-def _wait_ready(url: str, alive=lambda: True) -> None:
-    deadline = time.monotonic() + 20
-    while True:  # readiness poll of a server starting up, not a wait for behaviour
-        try:
-            if httpx.get(f"{url}/__admin/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or not alive():
-            raise RuntimeError(f"purchase-emulator at {url} did not become ready")
-        time.sleep(0.02)
+def _wait_ready(url: str, alive: Callable[[], bool] = lambda: True) -> None:
+    if not wait_ready(url, alive=alive, timeout=20, interval=0.02):
+        raise RuntimeError(f"purchase-emulator at {url} did not become ready")
 
 
 @pytest.fixture(scope="session")

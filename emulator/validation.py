@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> tuple[str, dict[str, list[str]]]:

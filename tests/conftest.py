@@ -7,8 +7,8 @@ or the admin clock API, never with sleep.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Callable
 
 import pytest
 from fastapi.testclient import TestClient

@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.soak.traffic import Stats, Traffic  # noqa: E402
-from bench.systems import stop_gracefully, wait_healthy  # noqa: E402
+from bench.systems import free_port, stop_gracefully, wait_healthy  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,12 +52,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.warmup is None:
         args.warmup = min(300.0, max(30.0, args.duration * 0.10))
     return args
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_kb(pid: int) -> int:

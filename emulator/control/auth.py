@@ -34,7 +34,9 @@ def _cookie(headers: dict[str, str]) -> str | None:
 
 def token_matches(settings, presented: str | None) -> bool:
     expected = settings.admin_token or ""
-    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
+    if not presented:
+        return False
+    return hmac.compare_digest(presented.encode(), expected.encode())
 
 
 def query_token(query_string: str) -> str | None:

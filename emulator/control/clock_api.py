@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from emulator.context import RequestContext, get_ctx
-from emulator.errors import BadRequest
+from emulator.context import RequestContext
 from emulator.deps import Ctx, RuntimeDep
+from emulator.errors import BadRequest
 from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/clock", tags=["admin"])

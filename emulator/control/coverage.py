@@ -6,14 +6,13 @@ TransitionRecord rows, so a team sees the edge cases its client tests never exer
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from sqlalchemy import func, select
+from sqlmodel import col
 
-from emulator.context import RequestContext, get_ctx
 from emulator.control.models import SandboxRow
-from emulator.lifecycle.machine import TransitionRecord, machines
 from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
+from emulator.lifecycle.machine import TransitionRecord, machines
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
@@ -23,14 +22,14 @@ def coverage(*, all_sandboxes: bool = False, runtime: RuntimeDep,
              ctx: Ctx) -> dict:
     """Per machine: states and transitions exercised vs never reached (request's sandbox,
     or every sandbox with `all_sandboxes=true`; snapshots never count)."""
-    query = select(TransitionRecord.machine, TransitionRecord.from_state,
-                   TransitionRecord.to_state, func.count()).group_by(
-        TransitionRecord.machine, TransitionRecord.from_state, TransitionRecord.to_state)
+    query = select(col(TransitionRecord.machine), col(TransitionRecord.from_state),
+                   col(TransitionRecord.to_state), func.count()).group_by(
+        col(TransitionRecord.machine), col(TransitionRecord.from_state), col(TransitionRecord.to_state))
     if all_sandboxes:
-        live = select(SandboxRow.id).where(SandboxRow.pooled_for.is_(None))
-        query = query.where(TransitionRecord.sandbox.in_(live))  # not snapshots, not spares
+        live = select(col(SandboxRow.id)).where(col(SandboxRow.pooled_for).is_(None))
+        query = query.where(col(TransitionRecord.sandbox).in_(live))  # not snapshots, not spares
     else:
-        query = query.where(TransitionRecord.sandbox == ctx.sandbox)
+        query = query.where(col(TransitionRecord.sandbox) == ctx.sandbox)
     with runtime.db.read_session() as session:
         counts = session.execute(query).all()
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from emulator import __version__
-from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
+from emulator.deps import RuntimeDep
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 

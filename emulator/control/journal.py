@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from emulator.context import RequestContext, get_ctx
-from emulator.errors import BadRequest
 from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
+from emulator.errors import BadRequest
 
 router = APIRouter(prefix="/__admin/requests", tags=["admin"])
 _STATUS = re.compile(r"^(?:[0-9]{1,3}|[1-5]xx)$", re.IGNORECASE)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import Response
 
-from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
+from emulator.deps import RuntimeDep
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlmodel import col
 
-from emulator.context import RequestContext, get_ctx
+from emulator.deps import Ctx, RuntimeDep
 from emulator.errors import DomainError, InvalidTransition, NotFound
 from emulator.lifecycle.machine import TransitionRecord, machines
-from emulator.deps import Ctx, RuntimeDep
 from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/orders", tags=["admin"])
@@ -44,13 +44,13 @@ def _vendor(runtime: Runtime, name: str):
 def history(session, sandbox: str, vendor: str, resource: dict) -> list[dict]:
     """TransitionRecord rows of this resource, oldest first."""
     machine = f"{vendor}.{resource.get('kind')}"
-    query = select(TransitionRecord).where(TransitionRecord.sandbox == sandbox,
-                                           TransitionRecord.resource_id == str(resource["id"]))
+    query = select(TransitionRecord).where(col(TransitionRecord.sandbox) == sandbox,
+                                           col(TransitionRecord.resource_id) == str(resource["id"]))
     if machine in machines():
-        query = query.where(TransitionRecord.machine == machine)
+        query = query.where(col(TransitionRecord.machine) == machine)
     else:
-        query = query.where(TransitionRecord.machine.startswith(f"{vendor}."))
-    found = session.execute(query.order_by(TransitionRecord.at, TransitionRecord.id)).scalars()
+        query = query.where(col(TransitionRecord.machine).startswith(f"{vendor}."))
+    found = session.execute(query.order_by(col(TransitionRecord.at), col(TransitionRecord.id))).scalars()
     return [{"machine": r.machine, "from": r.from_state, "to": r.to_state, "at": r.at,
              "reason": r.reason} for r in found]
 

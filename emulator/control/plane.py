@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import col
 
 from emulator.control import rows
 from emulator.control.fixture_docs import apply_fixtures, read_file, validate_shape
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from emulator.runtime import Runtime
 
 log = logging.getLogger("emulator.control")
-LIVE = SandboxRow.pooled_for.is_(None)  # spares of the pool are not sandboxes (yet)
+LIVE = col(SandboxRow.pooled_for).is_(None)  # spares of the pool are not sandboxes (yet)
 SANDBOX_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -100,8 +101,8 @@ class ControlPlane:
         with self.runtime.db.write_session() as session:
             for sid, used in list(self._known.items()):
                 session.execute(update(SandboxRow).where(
-                    SandboxRow.id == sid, SandboxRow.last_used < used).values(last_used=used))
-            live = dict(session.execute(select(SandboxRow.id, SandboxRow.last_used)
+                    col(SandboxRow.id) == sid, col(SandboxRow.last_used) < used).values(last_used=used))
+            live = dict(session.execute(select(col(SandboxRow.id), col(SandboxRow.last_used))
                                         .where(LIVE)).all())
             session.commit()
         for sid in list(self._known):
@@ -118,10 +119,10 @@ class ControlPlane:
         return expired
 
     # -- sandboxes -------------------------------------------------------------------------
-    def list(self) -> list[dict]:
+    def listing(self) -> list[dict]:
         with self.runtime.db.read_session() as session:
             found = session.execute(select(SandboxRow).where(LIVE)
-                                    .order_by(SandboxRow.created_at)).scalars()
+                                    .order_by(col(SandboxRow.created_at))).scalars()
             return [self.describe(row) for row in found]
 
     def describe(self, row: SandboxRow) -> dict:
@@ -190,7 +191,7 @@ class ControlPlane:
             if row is None or row.pooled_for is not None:
                 raise NotFound(f"no sandbox {sandbox_id!r}")
             rows.delete_sandbox_rows(session.connection(), self.runtime, sandbox_id)
-            session.execute(delete(SandboxRow).where(SandboxRow.id == sandbox_id))
+            session.execute(delete(SandboxRow).where(col(SandboxRow.id) == sandbox_id))
             session.commit()
             self._known.pop(sandbox_id, None)
         self._forget_memory(sandbox_id)
@@ -207,10 +208,10 @@ class ControlPlane:
     def reset_all(self) -> list[str]:
         """Every sandbox back to the baseline (sandboxes and snapshots are kept)."""
         with self.lock, self.runtime.db.write_session() as session:
-            pooled = set(session.execute(select(SandboxRow.pooled_for).where(~LIVE)).scalars())
+            pooled = set(session.execute(select(col(SandboxRow.pooled_for)).where(~LIVE)).scalars())
             rows.delete_live_rows(session.connection(), self.runtime)  # spares' rows too
             self.pool.drop(session)
-            ids = list(session.execute(select(SandboxRow.id).where(LIVE)).scalars())
+            ids = list(session.execute(select(col(SandboxRow.id)).where(LIVE)).scalars())
             session.commit()
         for snapshot in pooled:
             self.pool.refill_soon(snapshot)
@@ -230,6 +231,13 @@ class ControlPlane:
         rt.scenarios.reset_sandbox(sandbox_id)
         for vendor in rt.vendors.values():
             vendor.reset_sandbox(sandbox_id)
+
+    @staticmethod
+    def _default(session) -> SandboxRow:
+        row = session.get(SandboxRow, DEFAULT_SANDBOX)
+        if row is None:  # start() makes it; only a database emptied underneath us lacks it
+            raise RuntimeError("the default sandbox is missing from the sandbox table")
+        return row
 
     # -- the fixture baseline ----------------------------------------------------------------
     def apply_baseline(self, sandbox_id: str) -> None:
@@ -252,7 +260,7 @@ class ControlPlane:
             digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
         self.baseline, self.baseline_digest = docs, digest
         with self.runtime.db.read_session() as session:
-            current = session.get(SandboxRow, DEFAULT_SANDBOX).baseline
+            current = self._default(session).baseline
         if current == digest:
             return
         if current is not None:
@@ -261,7 +269,7 @@ class ControlPlane:
         else:
             self.apply_baseline(DEFAULT_SANDBOX)
         with self.runtime.db.write_session() as session:
-            row = session.get(SandboxRow, DEFAULT_SANDBOX)
+            row = self._default(session)
             row.baseline = digest
             session.add(row)
             session.commit()

@@ -14,6 +14,7 @@ import threading
 import uuid
 
 from sqlalchemy import delete, select, update
+from sqlmodel import col
 
 from emulator.control import rows
 from emulator.control.models import SandboxRow, snapshot_sandbox
@@ -37,12 +38,12 @@ class SandboxPool:
         if not self.size:
             return None
         with self.runtime.db.write_session() as session:
-            sid = session.execute(select(SandboxRow.id).where(SandboxRow.pooled_for == snapshot)
+            sid = session.execute(select(col(SandboxRow.id)).where(col(SandboxRow.pooled_for) == snapshot)
                                   .limit(1)).scalar()
             if sid is None:
                 return None
             claimed = session.execute(
-                update(SandboxRow).where(SandboxRow.id == sid, SandboxRow.pooled_for == snapshot)
+                update(SandboxRow).where(col(SandboxRow.id) == sid, col(SandboxRow.pooled_for) == snapshot)
                 .values(pooled_for=None, created_at=now, last_used=now,
                         source_snapshot=snapshot)).rowcount
             session.commit()
@@ -77,8 +78,8 @@ class SandboxPool:
         from emulator.control.models import SnapshotRow
 
         with self.control.lock, self.runtime.db.write_session() as session:
-            spares = session.execute(select(SandboxRow.id).where(
-                SandboxRow.pooled_for == snapshot)).scalars().all()
+            spares = session.execute(select(col(SandboxRow.id)).where(
+                col(SandboxRow.pooled_for) == snapshot)).scalars().all()
             if len(spares) >= self.size or session.get(SnapshotRow, snapshot) is None:
                 return False
             sid = f"sbx-{uuid.uuid4().hex[:16]}"
@@ -94,9 +95,9 @@ class SandboxPool:
     def drop(self, session, snapshot: str | None = None) -> None:
         """Delete the spares of `snapshot` (every spare with None), inside the caller's
         transaction: the snapshot they copied is changing or going away."""
-        query = select(SandboxRow.id).where(SandboxRow.pooled_for.is_not(None))
+        query = select(col(SandboxRow.id)).where(col(SandboxRow.pooled_for).is_not(None))
         if snapshot is not None:
-            query = query.where(SandboxRow.pooled_for == snapshot)
+            query = query.where(col(SandboxRow.pooled_for) == snapshot)
         for sid in session.execute(query).scalars().all():
             rows.delete_sandbox_rows(session.connection(), self.runtime, sid)
-            session.execute(delete(SandboxRow).where(SandboxRow.id == sid))
+            session.execute(delete(SandboxRow).where(col(SandboxRow.id) == sid))

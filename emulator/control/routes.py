@@ -5,8 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from emulator.control import (
-    clock_api, coverage, fixtures, health, journal, metrics, orders, sandboxes, scenarios,
-    snapshots, spec, ui, verify,
+    clock_api,
+    coverage,
+    fixtures,
+    health,
+    journal,
+    metrics,
+    orders,
+    sandboxes,
+    scenarios,
+    snapshots,
+    spec,
+    ui,
+    verify,
 )
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from sqlalchemy import Table, delete, func, insert, literal, select
 from sqlalchemy.engine import Connection
 
+from emulator.db import table as table_of
+
 
 def tables(runtime) -> list[Table]:
-    return [model.__table__ for model in runtime.sandbox_tables()]
+    return [table_of(model) for model in runtime.sandbox_tables()]
 
 
 def copy_columns(table: Table) -> list:
@@ -104,7 +106,7 @@ def load_rows(conn: Connection, runtime, sandbox: str, data: dict) -> int:
         for i, row in enumerate(section["rows"]):
             if not isinstance(row, list) or len(row) != len(columns):
                 raise ValueError(f"tables.{name}.rows[{i}]: expected {len(columns)} values")
-            values.append({"sandbox": sandbox, **dict(zip(columns, row))})
+            values.append({"sandbox": sandbox, **dict(zip(columns, row, strict=True))})
         if values:
             batches.append((table, values))
     total = 0

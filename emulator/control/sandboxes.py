@@ -5,13 +5,11 @@ A request's sandbox is its `X-Emulator-Sandbox` header (the default sandbox with
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from emulator.context import RequestContext, get_ctx
 from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
@@ -31,7 +29,7 @@ class ResetRequest(BaseModel):
 
 @router.get("/sandboxes", operation_id="admin_list_sandboxes")
 def list_sandboxes(runtime: RuntimeDep) -> dict:
-    return {"sandboxes": runtime.control.list(), "idle_seconds": runtime.settings.sandbox_idle_seconds}
+    return {"sandboxes": runtime.control.listing(), "idle_seconds": runtime.settings.sandbox_idle_seconds}
 
 
 @router.post("/sandboxes", status_code=201, operation_id="admin_create_sandbox")

@@ -3,12 +3,11 @@ hit counters. Everything applies to the request's sandbox (`X-Emulator-Sandbox`)
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from emulator.context import RequestContext, get_ctx
-from emulator.errors import NotFound
 from emulator.deps import Ctx, RuntimeDep
+from emulator.errors import NotFound
 from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/scenarios", tags=["admin"])

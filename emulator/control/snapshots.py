@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
+from sqlmodel import col
 from starlette.responses import Response
 
-from emulator.context import RequestContext, get_ctx
 from emulator.control import rows
 from emulator.control.models import SnapshotRow, snapshot_sandbox
 from emulator.control.plane import iso_time
+from emulator.deps import Ctx, RuntimeDep
 from emulator.errors import BadRequest, Duplicate, NotFound, Unprocessable
 from emulator.jsonio import JSONResponse
-from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,50}$")
@@ -60,13 +59,13 @@ def _check_name(name: str) -> None:
 
 def _remove(session, runtime, name: str) -> None:
     rows.delete_sandbox_rows(session.connection(), runtime, snapshot_sandbox(name))
-    session.execute(delete(SnapshotRow).where(SnapshotRow.name == name))
+    session.execute(delete(SnapshotRow).where(col(SnapshotRow.name) == name))
 
 
 @router.get("/snapshots", operation_id="admin_list_snapshots")
 def list_snapshots(runtime: RuntimeDep) -> dict:
     with runtime.db.read_session() as session:
-        found = session.execute(select(SnapshotRow).order_by(SnapshotRow.name)).scalars()
+        found = session.execute(select(SnapshotRow).order_by(col(SnapshotRow.name))).scalars()
         return {"snapshots": [_describe(row) for row in found]}
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from emulator.control.auth import COOKIE, cookie_value, query_token, token_matches
+from emulator.deps import RuntimeDep
 from emulator.errors import NotFound
-from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/ui", tags=["admin"])
 UI_DIR = Path(__file__).resolve().parent / "ui"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from emulator.context import RequestContext, get_ctx
-from emulator.journal import JournalEntry
 from emulator.deps import Ctx, RuntimeDep
-from emulator.runtime import Runtime
+from emulator.journal import JournalEntry
 
 router = APIRouter(prefix="/__admin/requests", tags=["admin"])
 SCALARS = ("vendor", "operation", "method", "path", "status", "flavour")
@@ -40,7 +38,7 @@ class Verify(BaseModel):
     near_misses: int = Field(3, ge=0, le=20)
 
     @model_validator(mode="after")
-    def _one_expectation(self) -> "Verify":
+    def _one_expectation(self) -> Verify:
         if self.count is not None and (self.at_least is not None or self.at_most is not None):
             raise ValueError("give count, or at_least/at_most, not both")
         if self.count is None and self.at_least is None and self.at_most is None:

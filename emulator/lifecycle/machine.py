@@ -33,10 +33,10 @@ class Stateful(Protocol):
     status: str
 
 
-_registry: dict[str, "StateMachine"] = {}
+_registry: dict[str, StateMachine] = {}
 
 
-def machines() -> dict[str, "StateMachine"]:
+def machines() -> dict[str, StateMachine]:
     """Every declared state machine by name (`vendor.resource`)."""
     return dict(_registry)
 

@@ -22,7 +22,7 @@ class Progression(BaseModel):
     message: str | None = Field(None, description="failure message when outcome is fail")
 
     @model_validator(mode="after")
-    def _fail_has_message(self) -> "Progression":
+    def _fail_has_message(self) -> Progression:
         if self.outcome == "fail" and not self.message:
             self.message = "Order processing failed"
         return self

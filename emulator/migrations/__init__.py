@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from emulator.db import table
+
 if TYPE_CHECKING:
     from emulator.vendors.base import Vendor
 
 log = logging.getLogger("emulator.migrations")
-HEAD = "0003"  # the newest revision; a test checks it against versions/
+HEAD = "0004"  # the newest revision; a test checks it against versions/
 HERE = Path(__file__).resolve().parent
 ADVISORY_LOCK_ID = 0x656D756C  # "emul": serialises migrations across processes on PostgreSQL
 # the core's own tables; vendors declare theirs (`Vendor.tables`, `Vendor.migrated`)
@@ -56,17 +58,17 @@ def managed_tables(vendors: Mapping[str, type[Vendor]] | None = None) -> set[str
     for name in CORE_MODEL_MODULES:
         module = importlib.import_module(name)
         for value in vars(module).values():
-            table = getattr(value, "__table__", None)
-            if table is not None and getattr(value, "__module__", None) == name:
-                names.add(table.name)
+            found = getattr(value, "__table__", None)
+            if found is not None and getattr(value, "__module__", None) == name:
+                names.add(found.name)
     for cls in _vendors(vendors).values():
         if cls.migrated:
-            names.update(model.__table__.name for model in cls.tables())  # type: ignore[attr-defined]
+            names.update(table(model).name for model in cls.tables())
     return names
 
 
 def vendor_tables(vendors: Mapping[str, type[Vendor]] | None = None) -> set[str]:
-    return {model.__table__.name for cls in _vendors(vendors).values()  # type: ignore[attr-defined]
+    return {table(model).name for cls in _vendors(vendors).values()
             for model in cls.tables()}
 
 

@@ -42,7 +42,10 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("no database: pass a connection in config.attributes or a URL")
+    engine = create_engine(url)
     with engine.connect() as conn:
         _configure(conn)
         with context.begin_transaction():

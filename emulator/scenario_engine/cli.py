@@ -91,9 +91,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         rules = f"{len(scenario.rules)} rule{'' if len(scenario.rules) == 1 else 's'}"
         origin = "bundled" if compiled.bundled else "user"
         hidden = library.overridden(compiled)
-        overrides = ", overrides the bundled one" if hidden else ""
+        note = ", overrides the bundled one" if hidden else ""
         mark = " (active at start)" if scenario.name in active else ""
-        print(f"{scenario.name}{mark}  [{origin}, {rules}{overrides}]")
+        print(f"{scenario.name}{mark}  [{origin}, {rules}{note}]")
         print(f"    {' '.join(scenario.description.split())}")
         print(f"    file: {compiled.source}" + (f" (instead of {hidden})" if hidden else ""))
     for problems in library.errors.values():

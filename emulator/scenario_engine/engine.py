@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from emulator.context import RequestContext
 from emulator.errors import BadRequest
@@ -204,9 +204,7 @@ class ScenarioEngine:
         if rule.counted and not rule.count_allows(n):
             return False
         probability = rule.rule.match.probability
-        if probability is not None and self.rng(sandbox, scenario).random() >= probability:
-            return False
-        return True
+        return probability is None or self.rng(sandbox, scenario).random() < probability
 
     # -- effects ---------------------------------------------------------------------------
     def _fire(self, scenario: CompiledScenario, rule: CompiledRule, plan: Plan) -> None:

@@ -14,9 +14,9 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
 
 from emulator.scenario_engine.loader import Problem, ScenarioError, load_scenario
 from emulator.scenario_engine.matching import CompiledScenario, compile_scenario

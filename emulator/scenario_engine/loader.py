@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -57,10 +58,10 @@ class LineList(list, _Lines):
 
 
 # libyaml's parser when PyYAML has it (about 8x faster: start-up parses every bundled file)
-_SAFE_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SAFE_BASE):
+class _LineLoader(_SAFE_BASE):  # the C parser when PyYAML has it (above)
     """The safe loader (no arbitrary objects), recording lines and refusing duplicate keys
     and aliases (a few nested aliases expand to billions of nodes: a cheap denial of service
     on a hot-reloaded directory, and a scenario has no need for them; `_refuse_aliases`)."""
@@ -150,14 +151,16 @@ def _merge(problems: list[Problem]) -> list[Problem]:
         key = (p.file, p.line, p.field)
         if key in merged:
             previous = merged[key]
-            merged[key] = Problem(p.file, p.line, p.field, f"{previous.message}; or {p.message[0].lower()}{p.message[1:]}")
+            alternative = p.message[0].lower() + p.message[1:]
+            merged[key] = Problem(p.file, p.line, p.field,
+                                  f"{previous.message}; or {alternative}")
         else:
             merged[key] = p
     return list(merged.values())
 
 
 # -- locating errors -------------------------------------------------------------------------
-def _problem(file: str, data: Any, err: dict) -> Problem:
+def _problem(file: str, data: Any, err: Mapping[str, Any]) -> Problem:
     loc = list(err["loc"])
     line, parts = _locate(data, loc)
     if err["type"] == "extra_forbidden":
@@ -251,7 +254,7 @@ def _cross_check(scenario: Scenario, data: dict, file: str,
             vendors = [v for v in (match.vendor or operations) if v in operations]
             known_sets = [operations[v] for v in vendors]
             if all(ops is not None for ops in known_sets):
-                known = frozenset().union(*known_sets) if known_sets else frozenset()
+                known: frozenset[str] = frozenset().union(*(s for s in known_sets if s))
                 for op in match.operation:
                     if op not in known:
                         scope = f"vendor {'/'.join(vendors)}" if match.vendor else "any vendor"

@@ -8,10 +8,11 @@ frozensets, and expensive facts (JSON body, buyer country) are computed only whe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from emulator.context import RequestContext
 from emulator.geo import InvalidIP
@@ -132,7 +133,7 @@ class CompiledScenario:
             found = [r for r in self.rules
                      if (r.rule.match.vendor is None or vendor in r.rule.match.vendor)
                      and (r.rule.match.operation is None or operation in r.rule.match.operation)]
-            if len(self._by_operation) < 4096:  # bounded: keys come from classify()
+            if len(self._by_operation) < 4096:  # bounded: keys are the served operations
                 self._by_operation[key] = found
         return found
 
@@ -237,6 +238,7 @@ def _same(actual: Any, wanted: Any) -> bool:
 
 def _window(m: Match) -> Predicate:
     window = m.window
+    assert window is not None  # only compiled for rules that have one
     start = window.from_.timestamp() if window.from_ else None
     end = window.until.timestamp() if window.until else None
     daily = None

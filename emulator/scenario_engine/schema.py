@@ -61,7 +61,8 @@ class TimeWindow(Strict):
 class Match(Strict):
     """Which requests a rule applies to. Every key is optional; all given keys must hold."""
 
-    vendor: list[str] | None = Field(None, description="vendor name(s): hlconnect, gmodstore, gvp")
+    vendor: list[str] | None = Field(
+        None, description="vendor name(s), as registered (GET /__admin/health lists them)")
     flavour: list[str] | None = Field(None, description="vendor flavour(s), e.g. live, sandbox")
     operation: list[str] | None = Field(
         None, description="operation id(s) of that vendor (as in openapi.yaml)")
@@ -131,7 +132,7 @@ class Scenario(Strict):
     rules: list[Rule] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _rule_ids(self) -> "Scenario":
+    def _rule_ids(self) -> Scenario:
         seen: set[str] = set()
         for index, rule in enumerate(self.rules):
             if rule.id is None:

@@ -22,6 +22,7 @@ from sqlalchemy import BigInteger, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
+from emulator.db import table
 from emulator.ratelimit import RateLimiter, short_key
 
 RNG_SUFFIX = "/#rng"
@@ -49,7 +50,7 @@ class DatabaseState:
 
     def hit(self, sandbox: str, key: str) -> int:
         """Count one more matching call for `key`; return the new count (1 for the first)."""
-        t = ScenarioCounter.__table__
+        t = table(ScenarioCounter)
         stmt = self._insert(t).values(sandbox=sandbox, key=short_key(key), count=1)
         stmt = stmt.on_conflict_do_update(index_elements=[t.c.sandbox, t.c.key],
                                           set_={"count": t.c["count"] + 1})
@@ -59,18 +60,18 @@ class DatabaseState:
         return int(count)
 
     def hits(self, sandbox: str) -> dict[str, int]:
-        t = ScenarioCounter.__table__
+        t = table(ScenarioCounter)
         with self.db.read_session() as session:
             rows = session.execute(select(t.c.key, t.c["count"]).where(t.c.sandbox == sandbox))
             return {k: int(c) for k, c in rows if not k.endswith(RNG_SUFFIX)}
 
-    def rng(self, sandbox: str, scenario: str, seed: int) -> "SharedRandom":
+    def rng(self, sandbox: str, scenario: str, seed: int) -> SharedRandom:
         return SharedRandom(self, sandbox, scenario, seed)
 
     def reset(self, sandbox: str, scenario: str | None = None) -> None:
         """Forget counts, rate-limit windows and RNG positions (of one scenario, or all)."""
         prefix = None if scenario is None else f"{scenario}/"
-        t = ScenarioCounter.__table__
+        t = table(ScenarioCounter)
         stmt = delete(t).where(t.c.sandbox == sandbox)
         if prefix is not None:
             stmt = stmt.where(t.c.key.startswith(prefix, autoescape=True))

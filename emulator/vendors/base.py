@@ -74,6 +74,9 @@ class Redaction:
     headers: frozenset[str] = field(default_factory=frozenset)
 
 
+_DOCUMENTED: dict[type, dict[str, dict[str, Any]]] = {}  # documented_operations, per class
+
+
 class HttpSurface:
     """The vendor's wire: what it serves and how its errors look."""
 
@@ -118,11 +121,25 @@ class HttpSurface:
         return yaml.safe_load(cls.openapi_fragment.read_text(encoding="utf-8")) or {}
 
     @classmethod
+    def documented_operations(cls) -> dict[str, dict[str, Any]]:
+        """operationId → the fragment's operation object (with its "method" and "path"
+        added): one source for what is served, what each status answers, and its schema.
+        Read once per class (callers must not change what it returns)."""
+        cached = _DOCUMENTED.get(cls)
+        if cached is not None:
+            return cached
+        found: dict[str, dict[str, Any]] = {}
+        for path, item in (cls.load_fragment().get("paths") or {}).items():
+            for method, op in item.items():
+                if isinstance(op, dict) and "operationId" in op:
+                    found[op["operationId"]] = {**op, "method": method.upper(), "path": path}
+        _DOCUMENTED[cls] = found
+        return found
+
+    @classmethod
     def operation_ids(cls) -> frozenset[str]:
         """Every operation the fragment documents (scenario files are checked against it)."""
-        return frozenset(op["operationId"] for item in (cls.load_fragment().get("paths") or {})
-                         .values() for op in item.values()
-                         if isinstance(op, dict) and "operationId" in op)
+        return frozenset(cls.documented_operations())
 
 
 class ScenarioFacts:

@@ -9,7 +9,10 @@ import json
 import pytest
 
 from emulator.vendors.gmodstore.settings import (
-    DEMO_BUYER_IDS, DEMO_PRODUCT_2_ID, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID,
+    DEMO_BUYER_IDS,
+    DEMO_PRODUCT_2_ID,
+    DEMO_PRODUCT_ID,
+    OTHER_TEAM_PRODUCT_ID,
 )
 from tests.conftest import FIXED_START
 from tests.contract.sdk import generate_client

@@ -93,7 +93,7 @@ def test_sandbox_flavour_through_the_generated_client(sdk, base):
     assert reply.status_code == 201 and header(reply, "X-Environment") == "sandbox"
     sandbox.connector_purchase_info_sandbox(777)
     lines = sandbox.connector_purchase_info_sandbox(777)
-    assert [(l.order_line_id, l.asset_id) for l in lines] == [(1, 1000006), (2, 1000009)]
+    assert [(line.order_line_id, line.asset_id) for line in lines] == [(1, 1000006), (2, 1000009)]
     assert sandbox.connector_purchase_view_url_sandbox(777, 2).url.startswith(base)
 
 

@@ -24,8 +24,9 @@ ADMIN = {"X-Emulator-Admin-Token": ADMIN_TOKEN}
 @pytest.fixture
 def server(tmp_path):
     # the real vendors plus the toy one (whose admin view progresses with the clock)
-    settings = settings_class({**vendor_classes(), "toy": Toy})(database_url=f"sqlite:///{tmp_path / 'ui.db'}",
-                           clock_start=FIXED_START, admin_token=ADMIN_TOKEN)
+    settings = settings_class({**vendor_classes(), "toy": Toy})(
+        database_url=f"sqlite:///{tmp_path / 'ui.db'}", clock_start=FIXED_START,
+        admin_token=ADMIN_TOKEN)
     with live_server(settings) as base:
         yield base
 

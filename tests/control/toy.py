@@ -13,10 +13,10 @@ from sqlmodel import Field, Session, SQLModel, select
 from starlette.responses import Response
 
 from emulator.context import RequestContext, get_ctx
+from emulator.deps import get_runtime
 from emulator.errors import DomainError, InvalidTransition, NotFound, Unauthorized
 from emulator.jsonio import JSONResponse
 from emulator.lifecycle import Progression, StateMachine
-from emulator.deps import get_runtime
 from emulator.vendors.base import Vendor, VendorSettings
 
 TOKEN = "toy-secret"

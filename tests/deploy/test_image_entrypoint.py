@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live_server import free_port
+from emulator.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

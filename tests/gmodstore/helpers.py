@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from emulator.vendors.gmodstore.settings import (
-    DEMO_BUYER_IDS, DEMO_OWNER_ID, DEMO_PRODUCT_2_ID, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID,
+    DEMO_BUYER_IDS,
+    DEMO_OWNER_ID,
+    DEMO_PRODUCT_2_ID,
+    DEMO_PRODUCT_ID,
+    OTHER_TEAM_PRODUCT_ID,
 )
 
 DEMO = {"Authorization": "Bearer gms-demo-token"}

@@ -5,8 +5,17 @@ from __future__ import annotations
 import json
 
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, OTHER_PRODUCT, OWNER, PRODUCT, PRODUCT_2, assert_error, create, created,
-    purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    OTHER_PRODUCT,
+    OWNER,
+    PRODUCT,
+    PRODUCT_2,
+    assert_error,
+    create,
+    created,
+    purchase_url,
+    purchases_url,
 )
 
 STEAM64 = 76561197960265728

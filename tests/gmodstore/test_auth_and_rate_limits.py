@@ -6,8 +6,17 @@ import pytest
 
 from emulator.vendors.gmodstore.settings import READ_SCOPE, WRITE_SCOPE
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, OWNER, PRODUCT, RATE_HEADERS, READ, assert_error, create, created,
-    purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    OWNER,
+    PRODUCT,
+    RATE_HEADERS,
+    READ,
+    assert_error,
+    create,
+    created,
+    purchase_url,
+    purchases_url,
 )
 
 START = 1767225600  # 2026-01-01T00:00:00Z, the frozen test clock

@@ -52,9 +52,8 @@ def test_concurrent_creates_give_one_purchase_on_sqlite(make_settings):
 
 
 def test_concurrent_creates_give_one_purchase_on_postgres(make_settings):
-    with throwaway_database() as url:
-        with live_server(make_settings(database_url=url)) as base:
-            _assert_exactly_one(base, _race(base))
+    with throwaway_database() as url, live_server(make_settings(database_url=url)) as base:
+        _assert_exactly_one(base, _race(base))
 
 
 def test_concurrent_unrevokes_leave_one_active_purchase(make_settings):

@@ -5,7 +5,13 @@ from __future__ import annotations
 import base64
 
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, PRODUCT_2, assert_error, created, purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    PRODUCT_2,
+    assert_error,
+    created,
+    purchase_url,
+    purchases_url,
 )
 
 

@@ -8,18 +8,23 @@ from fastapi.testclient import TestClient
 
 from emulator.app import create_app
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, assert_error, create, created, purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    assert_error,
+    create,
+    created,
+    purchase_url,
+    purchases_url,
 )
 from tests.support.postgres import throwaway_database
 
 
 @pytest.fixture
 def pg_client(make_settings):
-    with throwaway_database() as url:
-        with TestClient(create_app(make_settings(database_url=url,
-                                                 gmodstore={"rate_limit": 30}))) as client:
-            yield client
-            client.app.state.runtime.db.dispose()
+    with throwaway_database() as url, TestClient(create_app(make_settings(database_url=url,
+                                             gmodstore={"rate_limit": 30}))) as client:
+        yield client
+        client.app.state.runtime.db.dispose()
 
 
 def test_whole_flow_on_postgres(pg_client):

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, OTHER, OTHER_PRODUCT, PRODUCT, PRODUCT_2, READ, assert_error, create, created,
-    purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    OTHER,
+    OTHER_PRODUCT,
+    PRODUCT,
+    PRODUCT_2,
+    READ,
+    assert_error,
+    create,
+    created,
+    purchase_url,
+    purchases_url,
 )
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.gmodstore.helpers import (
-    BUYERS, DEMO, assert_error, created, purchase_url, purchases_url,
+    BUYERS,
+    DEMO,
+    assert_error,
+    created,
+    purchase_url,
+    purchases_url,
 )
 
 
@@ -107,7 +112,7 @@ def test_json_object_filter_from_generated_python_clients_is_understood(client):
     """OpenAPI Generator's Python client sends deepObject filters as filter=<JSON>."""
     created(client, BUYERS[0])
     created(client, BUYERS[1])
-    r = client.get(purchases_url(), params={"filter": '{"revoked": false, "userId": "%s"}'
-                                            % BUYERS[1]}, headers=DEMO)
+    r = client.get(purchases_url(), params={
+        "filter": f'{{"revoked": false, "userId": "{BUYERS[1]}"}}'}, headers=DEMO)
     assert r.status_code == 200
     assert [p["userId"] for p in r.json()["data"]] == [BUYERS[1]]

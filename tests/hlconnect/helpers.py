@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 AUTH = {"Authorization": "Bearer hl-demo-token"}
 AUTH2 = {"Authorization": "Bearer hl-demo-token-2"}
 DISABLED = {"Authorization": "Bearer hl-disabled-token"}

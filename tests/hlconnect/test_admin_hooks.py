@@ -70,7 +70,7 @@ def test_next_event_is_the_earliest_time_based_fulfilment(client, hl):
     lines = info(client, 1).json()
     assert lines == {"status": "PROCESSING"}  # line 2 done, line 1 still due at +120
     client.app.state.runtime.clocks.get("default").advance(60)
-    assert [l["status"] for l in info(client, 1).json()] == ["COMPLETED", "COMPLETED"]
+    assert [line["status"] for line in info(client, 1).json()] == ["COMPLETED", "COMPLETED"]
     assert info(client, 2).json()[0]["download_url"]
 
 

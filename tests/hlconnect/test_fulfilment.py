@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from emulator.lifecycle.machine import machines
 from emulator.lifecycle.progression import Progression
+from emulator.vendors.hlconnect.fixed_assets import FAILURE_MESSAGE
 from tests.hlconnect.helpers import AUTH, assert_error, buy, info, plain_asset, sandbox_body
-from emulator.vendors.hlconnect.test_assets import FAILURE_MESSAGE
 
 
 def cancel(client, order, line=1, prefix=""):
@@ -75,7 +75,7 @@ def test_one_processing_line_keeps_the_order_processing(client):
     assert info(client, 6).status_code == 202
     assert cancel(client, 6, line=2).status_code == 201
     lines = info(client, 6).json()
-    assert [(l["order_line_id"], l["status"]) for l in lines] == [(1, "COMPLETED"),
+    assert [(line["order_line_id"], line["status"]) for line in lines] == [(1, "COMPLETED"),
                                                                  (2, "CANCELLED")]
     assert lines[1]["download_url"] is None and lines[1]["view_url"] is None
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from tests.hlconnect.helpers import (
-    AUTH, DE_IP, US_IP, assert_error, buy, info, register_body, sandbox_body, validate,
+    AUTH,
+    DE_IP,
+    US_IP,
+    assert_error,
+    buy,
+    info,
+    register_body,
+    sandbox_body,
+    validate,
 )
 
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from tests.conftest import FIXED_START
 from tests.hlconnect.helpers import (
-    AUTH, AUTH2, DE_IP, GB_IP, US_IP, assert_error, buy, info, register_body, sandbox_body,
+    AUTH,
+    AUTH2,
+    DE_IP,
+    GB_IP,
+    US_IP,
+    assert_error,
+    buy,
+    info,
+    register_body,
+    sandbox_body,
     validate,
 )
 
@@ -100,7 +109,7 @@ def test_duplicate_order_line_is_409_and_stores_nothing(client):
     assert buy(client, order=50, line=1).status_code == 201
     assert_error(buy(client, order=50, line=1), 409, "already")
     assert buy(client, order=50, line=2).status_code == 201  # another line of the same order
-    assert [l["order_line_id"] for l in info(client, 50).json()] == [1, 2]
+    assert [line["order_line_id"] for line in info(client, 50).json()] == [1, 2]
 
 
 def test_register_body_errors_are_422_and_store_nothing(client):
@@ -127,9 +136,9 @@ def test_parts_become_their_own_order_lines(client):
     assert r.status_code == 201, r.text
     info(client, 70)
     lines = info(client, 70).json()
-    assert [(l["order_line_id"], l["asset_id"]) for l in lines] == [
+    assert [(line["order_line_id"], line["asset_id"]) for line in lines] == [
         (1, 1000006), (2, 1000007), (3, 1000010)]
-    assert all(l["status"] == "COMPLETED" and l["download_url"] for l in lines)
+    assert all(line["status"] == "COMPLETED" and line["download_url"] for line in lines)
 
 
 def test_parts_must_be_parts_of_a_partable_ensemble(client):
@@ -155,7 +164,7 @@ def test_a_duplicate_part_line_is_a_409_for_the_whole_request(client):
     r = client.post("/purchase/register", headers=AUTH, json=register_body(
         token, order=90, line=1, parts=[{"asset_id": 1000008, "order_line_id": 2}]))
     assert_error(r, 409, "line 2")
-    assert [l["order_line_id"] for l in info(client, 90).json()] == [2]
+    assert [line["order_line_id"] for line in info(client, 90).json()] == [2]
 
 
 def test_sandbox_register_is_asset_based(client):

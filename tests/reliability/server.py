@@ -16,9 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from bench.systems import stop_gracefully, wait_healthy
-from tests.support.live_server import free_port
+from emulator.serving import free_port, stop_gracefully, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = shutil.which("purchase-emulator") or str(Path(sys.executable).parent / "purchase-emulator")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-
 from emulator import cli
 
 HL = {"Authorization": "Bearer hl-demo-token"}

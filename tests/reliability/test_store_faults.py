@@ -26,7 +26,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-
 from tests.reliability import server
 
 HL = {"Authorization": "Bearer hl-demo-token"}

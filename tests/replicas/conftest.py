@@ -12,16 +12,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 
-from tests.support.live_server import free_port
+from emulator.serving import free_port, wait_ready
 from tests.support.postgres import throwaway_database
 
 EXE = str(Path(sys.executable).parent / "purchase-emulator")
@@ -36,24 +35,16 @@ def replica_env(database_url: str, port: int, **extra: str) -> dict[str, str]:
     return env
 
 
-def wait_healthy(proc: subprocess.Popen, base: str, log=None, limit: float = 30.0) -> float:
-    """Seconds from now until health answers 200 (the process must stay up)."""
-    started = time.monotonic()
-    while True:
-        try:
-            if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
-                return time.monotonic() - started
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            output = ""
-            if log is not None:
-                log.seek(0)
-                output = log.read()[-3000:]
-            raise AssertionError(f"replica exited {proc.returncode}: {output}")
-        if time.monotonic() - started > limit:
-            raise AssertionError(f"no health within {limit} s")
-        time.sleep(0.02)  # readiness poll of a real process, not a test waiting on time
+def wait_healthy(proc: subprocess.Popen, base: str, log=None, limit: float = 30.0) -> None:
+    """Health answers 200 within `limit` seconds, the process staying up (else the log)."""
+    if wait_ready(base, alive=lambda: proc.poll() is None, timeout=limit, interval=0.02):
+        return
+    output = ""
+    if log is not None:
+        log.seek(0)
+        output = log.read()[-3000:]
+    state = f"exited {proc.returncode}" if proc.poll() is not None else f"no health in {limit} s"
+    raise AssertionError(f"replica {state}: {output}")
 
 
 @contextmanager
@@ -64,13 +55,13 @@ def replicas(database_url: str, count: int, *args: str, **extra: str) -> Iterato
         for _ in range(count):
             port = free_port()
             # output to a file, not a pipe: an unread pipe fills up and blocks the server
-            log = tempfile.TemporaryFile("w+")
+            log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed with the replicas
             logs.append(log)
             started.append((port, subprocess.Popen(
                 [EXE, "serve", *args], env=replica_env(database_url, port, **extra),
                 stdout=log, stderr=subprocess.STDOUT, text=True)))
         bases = [f"http://127.0.0.1:{port}" for port, _ in started]
-        for base, (_, proc), log in zip(bases, started, logs):
+        for base, (_, proc), log in zip(bases, started, logs, strict=True):
             wait_healthy(proc, base, log)
         yield bases
     finally:
@@ -92,16 +83,25 @@ def replica(database_url: str, *args: str, **extra: str) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def replica_urls(tmp_path_factory) -> Iterator[tuple[str, str]]:
-    """Replicas A and B on one fresh database, shared by a module's tests (each test works in
-    a sandbox of its own, so state never leaks between tests)."""
+@contextmanager
+def _fresh_database(backend: str, tmp_path_factory) -> Iterator[str]:
+    if backend == "sqlite":  # one file, two processes: `serve --workers N` on SQLite
+        yield f"sqlite:///{tmp_path_factory.mktemp('shared') / 'emulator.db'}"
+        return
+    with throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def replica_urls(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """Replicas A and B on one fresh database (a SQLite file or PostgreSQL), shared by a
+    module's tests (each test works in a sandbox of its own, so state never leaks)."""
     scenarios = tmp_path_factory.mktemp("scenarios")
     (scenarios / "every-fifth.yaml").write_text(EVERY_FIFTH)
     (scenarios / "three-a-minute.yaml").write_text(THREE_A_MINUTE)
     fixtures = scenarios / "fixtures.yaml"
     fixtures.write_text(FIXTURES)
-    with throwaway_database() as url:
+    with _fresh_database(request.param, tmp_path_factory) as url:
         # started together on an empty database: one migrates, the other waits for it
         # and the same start-up fixtures: loaded once, not once per replica
         with replicas(url, 2, "--scenarios-dir", str(scenarios), "--fixtures",

@@ -7,13 +7,16 @@ Bounded and derandomized so a failure repeats.
 from __future__ import annotations
 
 import tempfile
+import zlib
 from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from emulator.app import create_app
@@ -37,10 +40,10 @@ schema = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_scenario_admin_operations_conform(case):
-    if case.path_parameters and "name" in case.path_parameters:
-        # half the cases address a real scenario, so the 200 paths are fuzzed too
-        if hash(str(case.body)) % 2:
-            case.path_parameters["name"] = "flaky-502"
+    # half the cases address a real scenario, so the 200 paths are fuzzed too
+    named = case.path_parameters and "name" in case.path_parameters
+    if named and zlib.crc32(str(case.body).encode()) % 2:
+        case.path_parameters["name"] = "flaky-502"
     case.headers = {k: v for k, v in (case.headers or {}).items()
                     if k.lower() != "x-emulator-sandbox"}  # unknown sandboxes are the plane's
     case.call_and_validate(checks=CHECKS)

@@ -15,7 +15,7 @@ ESCAPES = ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "/etc/passwd", "%2Fetc%
            "chaos.yaml", "%00chaos", "chaos%00.yaml"]
 PYTHON_TAG = "!!python/object/apply:os.system ['touch {marker}']"
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 @pytest.fixture(scope="module")

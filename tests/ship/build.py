@@ -19,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from tests.ship import base_image
 from tests.ship.containers import ROOT, locked, podman

@@ -16,7 +16,7 @@ MY_SLOW = "name: slow\ndescription: My own slow.\nrules:\n  - effects: {latency:
 
 
 def test_the_library_lives_in_the_package_and_nowhere_else():
-    assert BUNDLED_SCENARIOS_DIR == Path(emulator.__file__).resolve().parent / "scenarios"
+    assert Path(emulator.__file__).resolve().parent / "scenarios" == BUNDLED_SCENARIOS_DIR
     assert {p.stem for p in BUNDLED_SCENARIOS_DIR.glob("*.yaml")} == BUNDLED
     assert (BUNDLED_SCENARIOS_DIR / "scenario.schema.json").is_file()
     # the top-level folder is the guide that points there, without a second copy to drift

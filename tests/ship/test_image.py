@@ -199,4 +199,4 @@ def test_readme_own_scenarios_snippet_starts_healthy_with_bundled_slow(image, po
     assert by_name["slow"]["bundled"]
     assert "/site-packages/emulator/scenarios/" in by_name["slow"]["source"]
     assert by_name["my-own"]["source"] == "/scenarios/my-own.yaml"  # added to, not replacing
-    assert BUNDLED <= set(by_name)
+    assert set(by_name) >= BUNDLED

@@ -6,27 +6,19 @@ the test process and is stopped (should_exit) when the context ends.
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
-import httpx
 import uvicorn
 
 from emulator.app import create_app
-from emulator.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from emulator.serving import free_port, wait_ready
+from emulator.settings import CoreSettings
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
+def live_server(settings: CoreSettings) -> Iterator[str]:
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
     app = create_app(settings)
@@ -36,16 +28,9 @@ def live_server(settings: Settings) -> Iterator[str]:
     thread = threading.Thread(target=server.run, name=f"emulator-{port}", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:  # readiness poll, not a sleep-based wait for behaviour
-        try:
-            if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("emulator did not become ready")
-        time.sleep(0.02)
+    if not wait_ready(base, alive=thread.is_alive, timeout=15, interval=0.02):
+        server.should_exit = True
+        raise RuntimeError("emulator did not become ready")
     try:
         yield base
     finally:

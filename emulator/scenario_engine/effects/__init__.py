@@ -45,7 +45,7 @@ def get(key: str) -> Effect:
 
 class EffectsBase(Strict):
     @model_validator(mode="after")
-    def _coherent(self) -> "EffectsBase":
+    def _coherent(self) -> EffectsBase:
         for effect in EFFECTS:
             effect.check(self)
         return self

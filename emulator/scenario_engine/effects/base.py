@@ -20,17 +20,17 @@ if TYPE_CHECKING:
     from emulator.http import CapturedResponse
     from emulator.scenario_engine.matching import RequestView
 
-REGISTRY: dict[str, "Effect"] = {}  # YAML key → the effect
+REGISTRY: dict[str, Effect] = {}  # YAML key → the effect
 
 
 @dataclass
 class Plan:
     """What the rules fired for one request decided, from `before` to `after`."""
 
-    view: "RequestView"
+    view: RequestView
     latency: float = 0.0  # seconds
-    response: "CapturedResponse | None" = None
-    after: list[tuple["Effect", str, Any]] = field(default_factory=list)  # (effect, label, spec)
+    response: CapturedResponse | None = None
+    after: list[tuple[Effect, str, Any]] = field(default_factory=list)  # (effect, label, spec)
 
 
 class Effect:
@@ -59,12 +59,12 @@ class Effect:
     def check(self, effects: Any) -> None:
         """Raise ValueError for a combination with the rule's other effects that cannot work."""
 
-    def before(self, spec: Any, firing: "Firing") -> bool:
+    def before(self, spec: Any, firing: Firing) -> bool:
         """Act before the call is handled; False means the rule does not fire after all."""
         return True
 
-    def after(self, response: "CapturedResponse", steps: list[tuple[str, Any]],
-              finish: "Finish") -> "CapturedResponse":
+    def after(self, response: CapturedResponse, steps: list[tuple[str, Any]],
+              finish: Finish) -> CapturedResponse:
         """Distort the answer, given the (label, spec) steps this effect scheduled with
         `Firing.later`, in rule order. Only called for effects that define it."""
         return response
@@ -85,11 +85,11 @@ class Firing:
         self.notes: list[str] = []  # journalled as "<label>: <note>"
 
     @property
-    def view(self) -> "RequestView":
+    def view(self) -> RequestView:
         return self.plan.view
 
     @property
-    def ctx(self) -> "RequestContext":
+    def ctx(self) -> RequestContext:
         return self.plan.view.ctx
 
     @property
@@ -101,7 +101,7 @@ class Firing:
         """An earlier effect of this rule already answers the request."""
         return self.plan.response is not None
 
-    def answer(self, response: "CapturedResponse", note: str) -> None:
+    def answer(self, response: CapturedResponse, note: str) -> None:
         self.plan.response = response
         self.notes.append(note)
 
@@ -127,7 +127,7 @@ class Finish:
     committed: bool  # the vendor handled the call (False: a rule answered in its place)
 
     @property
-    def view(self) -> "RequestView":
+    def view(self) -> RequestView:
         return self.plan.view
 
     @property
@@ -141,7 +141,7 @@ class Finish:
         mark(self.plan.view.ctx, label, [note])
 
 
-def mark(ctx: "RequestContext", label: str, notes: list[str]) -> None:
+def mark(ctx: RequestContext, label: str, notes: list[str]) -> None:
     """Name the rule in X-Emulator-Rule and its effects in the journal."""
     if label not in ctx.rules:
         ctx.rules.append(label)

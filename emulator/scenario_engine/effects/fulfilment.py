@@ -21,7 +21,7 @@ class Fulfilment(Strict):
     never: bool = Field(False, description="stay processing forever")
 
     @model_validator(mode="after")
-    def _one_timing(self) -> "Fulfilment":
+    def _one_timing(self) -> Fulfilment:
         given = [self.after_polls is not None, self.after_seconds is not None, self.never]
         if sum(given) > 1:
             raise ValueError("give at most one of after_polls, after_seconds or never")

@@ -29,7 +29,7 @@ class Latency(Strict):
         return {"fixed_ms": value} if isinstance(value, (int, float)) else value
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Latency":
+    def _one_form(self) -> Latency:
         forms = [self.fixed_ms is not None,
                  self.min_ms is not None or self.max_ms is not None,
                  self.median_ms is not None or self.p99_ms is not None]

@@ -32,7 +32,7 @@ class Override(Strict):
     patch: list[PatchOp] | None = Field(None, description="RFC 6902 operations on the body")
 
     @model_validator(mode="after")
-    def _one_body(self) -> "Override":
+    def _one_body(self) -> Override:
         if sum(x is not None for x in (self.body, self.merge, self.patch)) > 1:
             raise ValueError("give at most one of body, merge or patch")
         return self

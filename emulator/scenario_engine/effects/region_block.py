@@ -43,7 +43,7 @@ class RegionBlock(Strict):
         return [ipaddress.ip_network(cidr, strict=False) for cidr in self.cidrs]
 
     @model_validator(mode="after")
-    def _some(self) -> "RegionBlock":
+    def _some(self) -> RegionBlock:
         if not self.countries and not self.cidrs:
             raise ValueError("give countries or cidrs (or both)")
         return self

@@ -22,7 +22,10 @@ from emulator.vendors.gmodstore.gate import caller_key
 from emulator.vendors.gmodstore.models import GmsCatalogEntry, GmsPurchase
 from emulator.vendors.gmodstore.service import Principal, PurchaseService
 from emulator.vendors.gmodstore.settings import (
-    DEMO_BUYER_IDS, DEMO_PRODUCT_ID, OTHER_TEAM_PRODUCT_ID, GmodStoreSettings,
+    DEMO_BUYER_IDS,
+    DEMO_PRODUCT_ID,
+    OTHER_TEAM_PRODUCT_ID,
+    GmodStoreSettings,
 )
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ have rendered itself) come out in GmodStore's envelope with the headers.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -51,12 +52,12 @@ def bearer(header: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def principal_of(request: Request) -> Principal:
+async def principal_of(request: Request) -> Principal:
     """The caller the gate authenticated (routes take it as the `Caller` alias)."""
     return request.state.gms_principal
 
 
-def gated_route(vendor: "GmodStore") -> type[APIRoute]:
+def gated_route(vendor: GmodStore) -> type[APIRoute]:
     """An APIRoute class whose handlers run behind `vendor`'s gate."""
 
     class GmodRoute(APIRoute):
@@ -67,7 +68,7 @@ def gated_route(vendor: "GmodStore") -> type[APIRoute]:
     return GmodRoute
 
 
-def _gate(vendor: "GmodStore", original: Callable, needed: str | None) -> Callable:
+def _gate(vendor: GmodStore, original: Callable, needed: str | None) -> Callable:
     async def handler(request: Request) -> Response:
         ctx = get_ctx(request)
         token = bearer(request.headers.get("authorization"))

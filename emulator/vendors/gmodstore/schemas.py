@@ -8,9 +8,10 @@ developer can act on, instead of FastAPI's 422 body.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Iterable
+from typing import Any
 
 import orjson
 

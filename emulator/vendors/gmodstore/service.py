@@ -18,7 +18,12 @@ from emulator.vendors.gmodstore.catalog import Catalog, Product
 from emulator.vendors.gmodstore.cursors import CursorCodec, Position
 from emulator.vendors.gmodstore.models import ACTIVE, REVOKED, GmsPurchase
 from emulator.vendors.gmodstore.schemas import (
-    Invalid, parse_filters, parse_list_query, parse_new_purchase, parse_update, purchase_out,
+    Invalid,
+    parse_filters,
+    parse_list_query,
+    parse_new_purchase,
+    parse_update,
+    purchase_out,
 )
 
 PURCHASE = StateMachine(

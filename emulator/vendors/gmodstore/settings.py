@@ -7,6 +7,8 @@ Tokens are a JSON object in the environment, e.g.
 
 from pydantic import BaseModel, Field
 
+from emulator.vendors.base import VendorSettings
+
 READ_SCOPE = "product-purchases:read"
 WRITE_SCOPE = "product-purchases:write"
 
@@ -35,8 +37,7 @@ def _default_tokens() -> dict[str, GmsToken]:
     }
 
 
-class GmodStoreSettings(BaseModel):
-    enabled: bool = True
+class GmodStoreSettings(VendorSettings):  # `enabled` comes from VendorSettings
     tokens: dict[str, GmsToken] = Field(
         default_factory=_default_tokens,
         description="Personal access tokens: token → owner user id and scopes.")

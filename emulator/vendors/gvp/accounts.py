@@ -9,7 +9,12 @@ import re
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpUserState
 from emulator.vendors.gvp.service import (
-    Call, issue_token, logged_user, login_content, resolve_token, user_state,
+    Call,
+    issue_token,
+    logged_user,
+    login_content,
+    resolve_token,
+    user_state,
 )
 
 PIN_FORMAT = re.compile(r"^[0-9]{4}$")  # the wiki's regex for newPin

@@ -12,12 +12,18 @@ from fastapi import APIRouter
 from sqlmodel import select
 
 from emulator.errors import BadRequest, InvalidTransition, NotFound
+from emulator.lifecycle import Progression
 from emulator.vendors.gvp.cases import as_table
 from emulator.vendors.gvp.catalog import NO_END, PRODUCTS, USERS
 from emulator.vendors.gvp.models import GvpPurchase, GvpToken
-from emulator.lifecycle import Progression
 from emulator.vendors.gvp.service import (
-    PENDING, PURCHASE_MACHINE, PURCHASE_STATUS, complete, find_purchase, move, settle,
+    PENDING,
+    PURCHASE_MACHINE,
+    PURCHASE_STATUS,
+    complete,
+    find_purchase,
+    move,
+    settle,
 )
 from emulator.vendors.gvp.wire import money
 
@@ -25,11 +31,11 @@ if TYPE_CHECKING:
     from emulator.vendors.gvp import Gvp
 
 
-def build_router(vendor: "Gvp") -> APIRouter:
+def build_router(vendor: Gvp) -> APIRouter:
     router = APIRouter(prefix="/__admin/gvp", tags=["admin"])
 
     @router.get("/cases", operation_id="admin_gvp_cases")
-    def cases() -> dict:
+    async def cases() -> dict:
         settings = vendor.settings
         anchor = vendor.anchor
         return {
@@ -53,7 +59,7 @@ def build_router(vendor: "Gvp") -> APIRouter:
     return router
 
 
-def resource(vendor: "Gvp", session, sandbox: str, resource_id: str, now: float) -> dict | None:
+def resource(vendor: Gvp, session, sandbox: str, resource_id: str, now: float) -> dict | None:
     purchase = find_purchase(session, sandbox, int(resource_id)) \
         if resource_id.isdigit() and len(resource_id) <= 9 else None
     if purchase is None:
@@ -62,7 +68,7 @@ def resource(vendor: "Gvp", session, sandbox: str, resource_id: str, now: float)
     return as_resource(purchase)
 
 
-def resources(vendor: "Gvp", session, sandbox: str, now: float) -> list[dict]:
+def resources(vendor: Gvp, session, sandbox: str, now: float) -> list[dict]:
     rows = list(session.exec(select(GvpPurchase).where(GvpPurchase.sandbox == sandbox)
                              .order_by(GvpPurchase.purchase_id)))
     call = vendor.make_call(session, sandbox, now, "")
@@ -92,7 +98,7 @@ def as_resource(purchase: GvpPurchase) -> dict:
     }
 
 
-def force(vendor: "Gvp", session, sandbox: str, resource_id: str, action: str,
+def force(vendor: Gvp, session, sandbox: str, resource_id: str, action: str,
           message: str | None, now: float) -> dict:
     """complete: a waiting purchase becomes Active/Finished (a PendingOBCancellation becomes
     Cancelled, as if the operator confirmed); fail: Error; processing: stays WaitingPayment."""
@@ -123,7 +129,7 @@ def force(vendor: "Gvp", session, sandbox: str, resource_id: str, action: str,
     return as_resource(purchase)
 
 
-def next_event(vendor: "Gvp", session, sandbox: str, now: float) -> float | None:
+def next_event(vendor: Gvp, session, sandbox: str, now: float) -> float | None:
     """The next token expiry, commercialisation window opening or closing, or payment-link
     expiry after `now`."""
     candidates: list[float] = []

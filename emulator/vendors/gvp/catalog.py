@@ -146,7 +146,7 @@ class Catalog:
     products: dict[int, Product] = field(default_factory=lambda: {p.id: p for p in PRODUCTS})
     instances: dict[int, Instance] = field(default_factory=lambda: dict(INSTANCES))
 
-    def copy(self) -> "Catalog":
+    def copy(self) -> Catalog:
         return Catalog(dict(self.users), dict(self.pricing_models), dict(self.products),
                        dict(self.instances))
 

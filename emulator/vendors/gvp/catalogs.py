@@ -19,7 +19,10 @@ from sqlmodel import Session, select
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow
 from emulator.vendors.gvp.catalog import DAY, Catalog, PricingModel, Product, User
 from emulator.vendors.gvp.models import (
-    GvpFixtureLoad, GvpFixturePricingModel, GvpFixtureProduct, GvpFixtureUser,
+    GvpFixtureLoad,
+    GvpFixturePricingModel,
+    GvpFixtureProduct,
+    GvpFixtureUser,
 )
 
 # built once, like service.py's statements: the expression costs more than the query

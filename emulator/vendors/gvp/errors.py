@@ -13,7 +13,12 @@ from typing import Any
 from starlette.responses import Response
 
 from emulator.errors import (
-    AmbiguousCredentials, DomainError, MethodNotAllowed, NotFound, RateLimited, Unprocessable,
+    AmbiguousCredentials,
+    DomainError,
+    MethodNotAllowed,
+    NotFound,
+    RateLimited,
+    Unprocessable,
 )
 from emulator.jsonio import dumps
 from emulator.vendors.gvp.settings import GvpSettings

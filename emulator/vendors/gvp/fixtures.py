@@ -26,10 +26,18 @@ from sqlalchemy.exc import IntegrityError
 
 from emulator.vendors.gvp.catalog import ALL_PAYMENTS, Catalog, PricingModel, Product, User
 from emulator.vendors.gvp.catalogs import (
-    newest_generation, overlay, pricing_model_of, product_of, rows_of, user_of,
+    newest_generation,
+    overlay,
+    pricing_model_of,
+    product_of,
+    rows_of,
+    user_of,
 )
 from emulator.vendors.gvp.models import (
-    GvpFixtureLoad, GvpFixturePricingModel, GvpFixtureProduct, GvpFixtureUser,
+    GvpFixtureLoad,
+    GvpFixturePricingModel,
+    GvpFixtureProduct,
+    GvpFixtureUser,
 )
 from emulator.vendors.gvp.params import INT32_MAX
 

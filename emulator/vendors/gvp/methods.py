@@ -6,8 +6,9 @@ hosts CreatePurchase); `service` is where the contract documents it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from emulator.vendors.gvp import accounts, manage, purchase
 from emulator.vendors.gvp.service import Call

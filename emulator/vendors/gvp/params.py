@@ -22,7 +22,7 @@ class Params:
             self._values[key.lower()] = value  # the last occurrence wins, as in WCF
 
     @classmethod
-    def from_request(cls, query_string: str, body: bytes, content_type: str) -> "Params":
+    def from_request(cls, query_string: str, body: bytes, content_type: str) -> Params:
         pairs = parse_qsl(query_string, keep_blank_values=True)
         if body and "application/x-www-form-urlencoded" in content_type:
             pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)

@@ -12,14 +12,19 @@ from __future__ import annotations
 import hmac
 import html
 import re
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from emulator.vendors.gvp.service import (
-    complete, find_purchase, move, payment_signature, settle,
+    complete,
+    find_purchase,
+    move,
+    payment_signature,
+    settle,
 )
 from emulator.vendors.gvp.wire import money
 
@@ -84,7 +89,7 @@ def _purchase_number(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
-def build_router(vendor: "Gvp") -> APIRouter:
+def build_router(vendor: Gvp) -> APIRouter:
     router = APIRouter(tags=["gvp-payment-page"])
 
     @router.get(PREFIX + "/{sandbox}/{purchase_id}", operation_id="PaymentPage",
@@ -126,7 +131,7 @@ def render_page(provider: str, title: str, price_cents: int, purchase_id: int, s
 
 
 # -- what the page does (runs in a worker thread) --------------------------------------------------
-def _open_settled(vendor: "Gvp", session, sandbox: str, purchase_id: int):
+def _open_settled(vendor: Gvp, session, sandbox: str, purchase_id: int):
     """The purchase with any due scenario policy applied and the call that settled it, or
     (None, None) when there is no such purchase."""
     purchase = find_purchase(session, sandbox, purchase_id)
@@ -141,13 +146,13 @@ def _not_found() -> HTMLResponse:
     return message_page(404, "Payment not found", "No such purchase.")
 
 
-def _link_problem(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str):
+def _link_problem(vendor: Gvp, sandbox: str, purchase_id: int, exp: str, sig: str):
     runtime = vendor.runtime
     return check_link(runtime.settings.secret_key, sandbox, purchase_id, exp, sig,
                       lambda: runtime.clocks.get(sandbox).time())
 
 
-def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
+def show(vendor: Gvp, sandbox: str, purchase_id: int, exp: str, sig: str, path: str):
     problem = _link_problem(vendor, sandbox, purchase_id, exp, sig)
     if problem is not None:
         return problem
@@ -161,7 +166,7 @@ def show(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, path
                        purchase.price_cents, purchase_id, purchase.status, path, exp, sig)
 
 
-def decide(vendor: "Gvp", sandbox: str, purchase_id: int, exp: str, sig: str, decision: str):
+def decide(vendor: Gvp, sandbox: str, purchase_id: int, exp: str, sig: str, decision: str):
     """The redirect target (str) after approving/cancelling, or the page explaining why not."""
     problem = _link_problem(vendor, sandbox, purchase_id, exp, sig)
     if problem is not None:

@@ -19,8 +19,17 @@ from emulator.vendors.gvp.catalog import PricingModel, Product, User
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpToken, GvpUserState
 from emulator.vendors.gvp.service import (
-    PENDING, REDIRECT_PAYMENTS, Call, complete, debit, logged_user, move, new_purchase, owns,
-    purchases_of, redirect_url,
+    PENDING,
+    REDIRECT_PAYMENTS,
+    Call,
+    complete,
+    debit,
+    logged_user,
+    move,
+    new_purchase,
+    owns,
+    purchases_of,
+    redirect_url,
 )
 from emulator.vendors.gvp.wire import purchase_response
 

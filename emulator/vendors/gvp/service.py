@@ -55,7 +55,7 @@ class Call:
     """Everything a method handler needs for one request."""
 
     settings: GvpSettings
-    catalogs: "SandboxCatalogs"
+    catalogs: SandboxCatalogs
     sandbox: str
     now: float                 # the sandbox clock, read once when the request started
     base_url: str

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+
+from emulator.vendors.base import VendorSettings
 
 # CreatePurchase's documented exceptions and their wiki codes (FACT, CP-1210), plus the codes the
 # emulator chooses where the wiki names an exception without a number (PROPOSAL, 1 and 10xx).
@@ -79,8 +81,7 @@ DEFAULT_HTTP_STATUS: dict[str, int] = {
 }
 
 
-class GvpSettings(BaseModel):
-    enabled: bool = True
+class GvpSettings(VendorSettings):  # `enabled` comes from VendorSettings
 
     # -- OAuth 1.0 two-legged request signing -------------------------------------------------
     oauth_mode: Literal["off", "lenient", "strict"] = Field(

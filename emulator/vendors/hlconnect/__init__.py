@@ -18,9 +18,9 @@ from emulator.jsonio import JSONResponse
 from emulator.operations import Operation
 from emulator.vendors.base import Redaction, Vendor
 from emulator.vendors.hlconnect import admin
+from emulator.vendors.hlconnect.fixed_assets import TEST_ASSET_IDS
 from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
 from emulator.vendors.hlconnect.settings import HLConnectSettings
-from emulator.vendors.hlconnect.test_assets import TEST_ASSET_IDS
 
 if TYPE_CHECKING:
     from fastapi import APIRouter

@@ -13,9 +13,16 @@ from sqlmodel import select
 from emulator.errors import InvalidTransition, NotFound
 from emulator.lifecycle.progression import DEFAULT_PROGRESSION, Progression
 from emulator.vendors.hlconnect.lifecycle import (
-    CANCELLED, COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance, finish, progression_of,
+    CANCELLED,
+    COMPLETED,
+    FAILED,
+    ORDER_LINE,
+    PROCESSING,
+    advance,
+    finish,
+    progression_of,
 )
-from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine
+from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, order_of
 from emulator.vendors.hlconnect.schemas import INT64_MAX
 
 if TYPE_CHECKING:
@@ -42,7 +49,7 @@ def describe(line: HLOrderLine) -> dict:
     }
 
 
-def resources(vendor: "HLConnect", session, sandbox: str) -> list[dict]:
+def resources(vendor: HLConnect, session, sandbox: str) -> list[dict]:
     rows = session.exec(select(HLOrderLine).where(HLOrderLine.sandbox == sandbox)
                         .order_by(HLOrderLine.pk)).all()
     now = vendor.runtime.clocks.get(sandbox).time()
@@ -57,12 +64,10 @@ def _find(session, sandbox: str, resource_id: str) -> HLOrderLine | None:
         return None
     env, account, order, line = parts[0], *map(int, parts[1:])
     return session.exec(select(HLOrderLine).where(
-        HLOrderLine.sandbox == sandbox, HLOrderLine.environment == env,
-        HLOrderLine.account == account, HLOrderLine.order_number == order,
-        HLOrderLine.order_line_id == line)).first()
+        *order_of(sandbox, env, account, order), HLOrderLine.order_line_id == line)).first()
 
 
-def resource(vendor: "HLConnect", session, sandbox: str, resource_id: str) -> dict | None:
+def resource(vendor: HLConnect, session, sandbox: str, resource_id: str) -> dict | None:
     line = _find(session, sandbox, resource_id)
     if line is None:
         return None
@@ -70,7 +75,7 @@ def resource(vendor: "HLConnect", session, sandbox: str, resource_id: str) -> di
     return describe(line)
 
 
-def force(vendor: "HLConnect", session, sandbox: str, resource_id: str, action: str,
+def force(vendor: HLConnect, session, sandbox: str, resource_id: str, action: str,
           message: str | None, now: float) -> dict:
     line = _find(session, sandbox, resource_id)
     if line is None:
@@ -97,7 +102,7 @@ def next_event_at(session, sandbox: str, now: float) -> float | None:
 
 
 # -- fixtures ----------------------------------------------------------------------------
-def load_fixtures(vendor: "HLConnect", sandbox: str, data: dict) -> None:
+def load_fixtures(vendor: HLConnect, sandbox: str, data: dict) -> None:
     """`assets` (AssetItem fields; unspecified ones are generated) and `orders` (order lines,
     optionally with a status and a progression), all or nothing."""
     if not isinstance(data, dict):
@@ -147,8 +152,8 @@ def _list(data: dict, key: str) -> list:
 def _fixture_asset(raw: object, where: str) -> dict:
     from faker import Faker
 
+    from emulator.vendors.hlconnect.asset_factory import generate_asset
     from emulator.vendors.hlconnect.asset_model import AssetItem
-    from emulator.vendors.hlconnect.catalog import generate_asset
 
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a mapping of AssetItem fields")
@@ -163,7 +168,7 @@ def _fixture_asset(raw: object, where: str) -> dict:
     return {**generate_asset(fake, raw["asset_id"]), **raw}  # the rest filled realistically
 
 
-def _fixture_line(vendor: "HLConnect", sandbox: str, new_assets: dict[int, dict], raw: object,
+def _fixture_line(vendor: HLConnect, sandbox: str, new_assets: dict[int, dict], raw: object,
                   where: str) -> tuple[HLOrderLine, str]:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: must be a mapping")

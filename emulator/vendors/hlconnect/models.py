@@ -74,3 +74,10 @@ class HLFixtureAsset(SQLModel, table=True):
     sandbox: str = Field(max_length=64, index=True)
     asset_id: int = _id()
     data: str  # the AssetItem as JSON
+
+
+def order_of(sandbox, environment, account, order_number) -> tuple:
+    """The filter selecting one order's lines (values or bind parameters): the 409 rule's
+    key without the line id."""
+    return (HLOrderLine.sandbox == sandbox, HLOrderLine.environment == environment,
+            HLOrderLine.account == account, HLOrderLine.order_number == order_number)

@@ -9,7 +9,8 @@ No `from __future__ import annotations` here: FastAPI reads the routes' annotati
 caller aliases are local to `_flavour_router`, where a string could not be resolved.
 """
 
-from typing import TYPE_CHECKING, Annotated, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ValidationError
@@ -21,7 +22,9 @@ from emulator.errors import Forbidden, ServerError, Unauthorized, Unprocessable
 from emulator.jsonio import JSONResponse
 from emulator.validation import describe_validation_errors
 from emulator.vendors.hlconnect.schemas import (
-    INT64_MAX, PurchaseRegisterRequest, PurchaseValidateBeforePaymentRequest,
+    INT64_MAX,
+    PurchaseRegisterRequest,
+    PurchaseValidateBeforePaymentRequest,
     SandboxPurchaseRegisterRequest,
 )
 from emulator.vendors.hlconnect.service import PRODUCTION, SANDBOX, Caller

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import orjson
-
 from sqlalchemy import bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -23,14 +22,20 @@ from emulator.geo import InvalidIP
 from emulator.lifecycle.machine import TransitionRecord
 from emulator.lifecycle.progression import DEFAULT_PROGRESSION
 from emulator.vendors.hlconnect import signing
+from emulator.vendors.hlconnect.fixed_assets import POLICIES
 from emulator.vendors.hlconnect.lifecycle import (
-    COMPLETED, FAILED, ORDER_LINE, PROCESSING, advance,
+    COMPLETED,
+    FAILED,
+    ORDER_LINE,
+    PROCESSING,
+    advance,
 )
-from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
+from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken, order_of
 from emulator.vendors.hlconnect.schemas import (
-    PurchaseRegisterRequest, PurchaseValidateBeforePaymentRequest, SandboxPurchaseRegisterRequest,
+    PurchaseRegisterRequest,
+    PurchaseValidateBeforePaymentRequest,
+    SandboxPurchaseRegisterRequest,
 )
-from emulator.vendors.hlconnect.test_assets import POLICIES
 
 if TYPE_CHECKING:
     from emulator.vendors.hlconnect import HLConnect
@@ -38,21 +43,19 @@ if TYPE_CHECKING:
 PRODUCTION, SANDBOX = "production", "sandbox"
 
 # built once: constructing the expression per request cost more than running it
+_ORDER = order_of(bindparam("sb"), bindparam("env"), bindparam("acct"), bindparam("order"))
 _ORDER_LINES = select(HLOrderLine).where(
-    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
-    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+    *_ORDER,
 ).order_by(HLOrderLine.order_line_id)
 # the same rows as plain Core rows (attribute access, no ORM identity map): info's read path
 _ORDER_ROWS = select(*HLOrderLine.__table__.c).where(
-    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
-    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+    *_ORDER,
 ).order_by(HLOrderLine.order_line_id)
 _INSERT_LINES = insert(HLOrderLine.__table__)
 _INSERT_HISTORY = insert(TransitionRecord.__table__)
 _INSERT_SPENT = insert(HLSpentToken.__table__)
 _TAKEN_LINE = select(HLOrderLine.order_line_id).where(
-    HLOrderLine.sandbox == bindparam("sb"), HLOrderLine.environment == bindparam("env"),
-    HLOrderLine.account == bindparam("acct"), HLOrderLine.order_number == bindparam("order"),
+    *_ORDER,
     HLOrderLine.order_line_id.in_(bindparam("lines", expanding=True)))
 
 
@@ -72,7 +75,7 @@ class Sale:
 
 
 class HLService:
-    def __init__(self, vendor: "HLConnect") -> None:
+    def __init__(self, vendor: HLConnect) -> None:
         self.vendor = vendor
         self.runtime = vendor.runtime
         self.settings = vendor.settings
@@ -236,10 +239,7 @@ class HLService:
     # -- reading orders ------------------------------------------------------------------
     @staticmethod
     def _order_filter(ctx: RequestContext, caller: Caller, order_id: int) -> list:
-        return [HLOrderLine.sandbox == ctx.sandbox,
-                HLOrderLine.environment == caller.environment,
-                HLOrderLine.account == caller.account,
-                HLOrderLine.order_number == order_id]
+        return list(order_of(ctx.sandbox, caller.environment, caller.account, order_id))
 
     def info(self, ctx: RequestContext, caller: Caller, order_id: int) -> tuple[int, object]:
         now = ctx.now()
@@ -326,9 +326,7 @@ class HLService:
             raise Forbidden(f"This {kind} link is not valid: {exc}") from None
         with self.runtime.db.read_session() as session:
             line = session.exec(select(HLOrderLine).where(
-                HLOrderLine.sandbox == claims["sandbox"],
-                HLOrderLine.environment == claims["env"], HLOrderLine.account == claims["acct"],
-                HLOrderLine.order_number == claims["order"],
+                *order_of(claims["sandbox"], claims["env"], claims["acct"], claims["order"]),
                 HLOrderLine.order_line_id == claims["line"])).first()
         if line is None or line.status != COMPLETED:
             raise Forbidden(f"This {kind} link no longer grants access: the order line is "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from emulator.vendors.base import VendorSettings
+
 
 class HLAccount(BaseModel):
     """A bearer token as HL Connect knows it: which vendor account it acts for."""
@@ -21,8 +23,7 @@ def _default_tokens() -> dict[str, HLAccount]:
     }
 
 
-class HLConnectSettings(BaseModel):
-    enabled: bool = True
+class HLConnectSettings(VendorSettings):  # `enabled` comes from VendorSettings
     tokens: dict[str, HLAccount] = Field(
         default_factory=_default_tokens, description="bearer token → vendor account"
     )

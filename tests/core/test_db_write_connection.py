@@ -28,10 +28,9 @@ def _values(db: Database) -> list[int]:
 def test_commits_on_a_clean_exit_and_rolls_back_on_an_error(db):
     with db.write_connection() as conn:
         conn.execute(text("INSERT INTO t VALUES (1)"))
-    with pytest.raises(RuntimeError):
-        with db.write_connection() as conn:
-            conn.execute(text("INSERT INTO t VALUES (2)"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.write_connection() as conn:
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+        raise RuntimeError("boom")
     assert _values(db) == [1]
 
 

@@ -9,7 +9,8 @@ import shutil
 
 import pytest
 
-from bench import bodies, checks, compare, report as rep, seed
+from bench import bodies, checks, compare, seed
+from bench import report as rep
 from bench.paced import info_requests, percentile, run_paced
 from bench.wrk import parse_output, run_wrk
 from emulator.vendors.hlconnect.schemas import SandboxPurchaseRegisterRequest

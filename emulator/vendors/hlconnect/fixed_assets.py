@@ -36,7 +36,7 @@ POLICIES: dict[int, Progression] = {
     STAYS_PROCESSING: Progression(kind="never"),
 }
 
-_SPECS = {  # id: (format index in catalog.FORMATS, title, overrides)
+_SPECS = {  # id: (format index in asset_factory.FORMATS, title, overrides)
     ALWAYS_COMPLETES: (0, "Test Asset: Always Completes", {}),
     FULFILMENT_FAILS: (0, "Test Asset: Fulfilment Fails", {}),
     STAYS_PROCESSING: (2, "Test Asset: Stays Processing", {}),
@@ -50,7 +50,7 @@ _SPECS = {  # id: (format index in catalog.FORMATS, title, overrides)
 def _build() -> dict[int, dict]:
     from faker import Faker
 
-    from emulator.vendors.hlconnect.catalog import FORMATS, generate_asset
+    from emulator.vendors.hlconnect.asset_factory import FORMATS, generate_asset
 
     fake = Faker("en_US")
     assets: dict[int, dict] = {}
