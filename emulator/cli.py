@@ -79,7 +79,10 @@ def installed_vendors() -> str:
 
 
 def _add_extension_commands(sub) -> None:
-    """Sub-commands contributed by other modules (e.g. `scenarios`)."""
+    """Sub-commands contributed by other modules (e.g. `scenarios`, `healthcheck`)."""
+    from emulator.healthcheck import add_command as add_healthcheck
+
+    add_healthcheck(sub)
     try:
         from emulator.scenario_engine.cli import add_commands
     except ImportError:
