@@ -19,6 +19,7 @@ from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/clock", tags=["admin"])
 MAX_ADVANCE = 10 * 365 * 86400.0  # ten years: anything larger is a typo, not a test
+MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z: the last instant a datetime can show
 
 
 class Freeze(BaseModel):
@@ -33,10 +34,13 @@ class Freeze(BaseModel):
         if isinstance(self.at, datetime):
             if self.at.tzinfo is None:
                 raise BadRequest("at: give a timezone (e.g. 2026-01-01T00:00:00Z)")
-            return self.at.timestamp()
-        if not math.isfinite(self.at) or self.at < 0:
-            raise BadRequest("at: expected a non-negative epoch in seconds")
-        return float(self.at)
+            epoch = self.at.timestamp()
+        else:
+            epoch = float(self.at)
+        if not 0 <= epoch <= MAX_EPOCH:  # NaN fails too
+            raise BadRequest("at: expected an instant from 1970-01-01T00:00:00Z to "
+                             "9999-12-31T23:59:59Z (epoch 0 to 253402300799)")
+        return epoch
 
 
 class Advance(BaseModel):
@@ -81,6 +85,8 @@ def freeze(*, body: Freeze | None = None, ctx: Ctx) -> dict:
 
 @router.post("/advance", operation_id="admin_advance_clock")
 def advance(body: Advance, ctx: Ctx) -> dict:
+    if ctx.clock.time() + body.seconds > MAX_EPOCH:
+        raise BadRequest("seconds: the clock would pass 9999-12-31T23:59:59Z")
     ctx.clock.advance(body.seconds)
     return _state(ctx, advanced_seconds=body.seconds)
 

@@ -23,6 +23,7 @@ from emulator.jsonio import JSONResponse
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,50}$")
+RESERVED = frozenset({"import"})  # /__admin/snapshots/import is the import endpoint, not a name
 EXPORT_FORMAT = "purchase-emulator-snapshot"
 
 
@@ -53,8 +54,10 @@ def _describe(row: SnapshotRow) -> dict:
 
 
 def _check_name(name: str) -> None:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):  # fullmatch: `$` also matches before a final "\n"
         raise BadRequest("name must be 1-50 characters of letters, digits, '.', '_' or '-'")
+    if name in RESERVED:
+        raise BadRequest(f"name {name!r} is reserved: /__admin/snapshots/{name} is an endpoint")
 
 
 def _remove(session, runtime, name: str) -> None:

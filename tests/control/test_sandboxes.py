@@ -34,6 +34,9 @@ def test_chosen_id_conflicts_and_bad_ids(toy):
     assert r.status_code == 404
     r = toy.post("/__admin/sandboxes", json={"colour": "red"})
     assert r.status_code == 422
+    # null is "not given" (documented as nullable), an empty id is no id
+    assert toy.post("/__admin/sandboxes", json={"id": None, "from": None}).status_code == 201
+    assert toy.post("/__admin/sandboxes", json={"id": ""}).status_code == 400
 
 
 def test_default_sandbox_cannot_be_deleted(toy):
