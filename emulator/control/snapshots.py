@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 from sqlalchemy import delete, select
 from sqlmodel import col
 from starlette.responses import Response
@@ -32,18 +32,18 @@ class NewSnapshot(BaseModel):
 
     name: str = Field(description="letters, digits, '.', '_' or '-' (1-50)")
     description: str | None = Field(None, max_length=300)
-    overwrite: bool = False
+    overwrite: StrictBool = False
 
 
 class SnapshotImport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     format: str
-    version: int
+    version: StrictInt
     name: str
     description: str | None = None
     source_sandbox: str | None = None
-    clock_epoch: float | None = None
+    clock_epoch: StrictFloat | None = None
     tables: dict
 
 
