@@ -1,12 +1,12 @@
 """The whole served contract under Schemathesis' full check set, as a new user would run it.
 
-One live server and one `schemathesis run` of the CLI against its /openapi.yaml: every
+One server process and one `schemathesis run` of the CLI against its /openapi.yaml: every
 operation, all four phases (examples, coverage, fuzzing, stateful), every built-in check but
-those excluded below (each with its reason), derandomized (the same cases every run). Then one test per group
-of tags reads the run's events: every operation of the group was called, the checks that must
-run did, the excluded ones did not, and nothing failed. The groups cover every tag of the
-document, so an operation is fuzzed with every check from the day it is documented. The
-command to run by hand is in docs/reliability.md.
+those excluded below (each with its reason), derandomized (the same cases every run). Then one
+test per group of tags reads the run's events: every operation of the group was called, the
+checks that must run did, the excluded ones did not, and nothing failed. The groups cover
+every tag of the document, so an operation is fuzzed with every check from the day it is
+documented. The command to run by hand is in docs/reliability.md.
 """
 
 from __future__ import annotations
