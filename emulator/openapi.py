@@ -4,7 +4,8 @@ Each vendor folder owns its `openapi.yaml` fragment (paths and components); this
 them in registry order, and composes the document's description from what vendors declare.
 The root `openapi.yaml` is this output, written by `purchase-emulator openapi --write
 openapi.yaml`; a test fails when the two differ or when the
-app serves a route the document does not describe.
+app serves a route the document does not describe. What the pipeline answers on every admin
+path (401, 400, 404, the Sandbox header) is added after the merge (emulator/control/contract.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from emulator import __version__
+from emulator.control import contract as admin_contract
 from emulator.vendors.base import Vendor
 
 # the admin API: control/openapi.yaml plus one control/openapi.<area>.yaml per admin module
@@ -65,6 +67,7 @@ def build_spec(vendors: Mapping[str, type[Vendor]] | None = None) -> dict:
     fragments += [(name, cls.load_fragment()) for name, cls in vendors.items()]
     for origin, fragment in fragments:
         _merge(spec, fragment, origin)
+    admin_contract.complete(spec)  # the pipeline's own answers on every admin operation
     return spec
 
 

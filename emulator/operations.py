@@ -35,6 +35,7 @@ class OperationIndex:
     def __init__(self) -> None:
         self._routes: list[tuple[APIRoute, Operation | None]] = []
         self.match = lru_cache(maxsize=CACHE_SIZE)(self._match)
+        self.candidates = lru_cache(maxsize=CACHE_SIZE)(self._candidates)
 
     def build(self, routers: Iterable[tuple[Vendor | None, APIRouter]]) -> None:
         """Index the routes of `routers`, in the order the app includes them (the order
@@ -49,19 +50,35 @@ class OperationIndex:
                 if vendor is not None and not route.path.startswith(ADMIN_PREFIX):
                     op = vendor.operation(route)
                 self._routes.append((route, op))
+        _refuse_shadowed_literals(self._routes)
         self.match.cache_clear()
+        self.candidates.cache_clear()
+
+    def _candidates(self, path: str) -> tuple[tuple[APIRoute, Operation | None], ...]:
+        """The routes that may serve `path`, in matching order: a path some route spells
+        literally (no parameters) is theirs alone, so `/__admin/scenarios/reset` is never
+        `/__admin/scenarios/{name}`."""
+        found = tuple(entry for entry in self._routes if entry[0].path_regex.match(path))
+        literal = tuple(entry for entry in found if not entry[0].param_convertors)
+        return literal or found
 
     def _match(self, method: str, path: str) -> Operation | None:
         """The operation of the first route that serves `method` on `path` (None for admin
         routes, unknown paths and unserved methods)."""
-        for route, operation in self._routes:
-            if method in (route.methods or ()) and route.path_regex.match(path):
+        for route, operation in self.candidates(path):
+            if method in (route.methods or ()):
                 return operation
         return None
 
+    def serves(self, method: str, path: str) -> bool:
+        """Some route takes `method` on `path` (a vendor's catch-all included: it renders
+        that vendor's own 404 or 405)."""
+        return any(method in (route.methods or ()) for route, _ in self.candidates(path))
+
     def allowed(self, path: str) -> list[str]:
-        """Every method some route serves on `path` (for a 405's Allow header)."""
-        found = {m for route, _ in self._routes if route.path_regex.match(path)
+        """The methods of the resource at `path`, for a 405's Allow header (a catch-all's
+        methods are not the resource's)."""
+        found = {m for route, _ in self.candidates(path) if not _catch_all(route)
                  for m in route.methods or ()}
         return [m for m in METHODS if m in found]
 
@@ -74,3 +91,21 @@ class OperationIndex:
         """(method, path template, operation) of every vendor route."""
         return [(method, route.path, op) for route, op in self._routes if op is not None
                 for method in sorted(route.methods or ())]
+
+
+def _catch_all(route: APIRoute) -> bool:
+    """A route ending in a `{name:path}` parameter (a vendor's own 404/405 for its prefix)."""
+    return route.path.endswith(":path}")
+
+
+def _refuse_shadowed_literals(routes: list[tuple[APIRoute, Operation | None]]) -> None:
+    """FastAPI takes the first route that matches: a templated route listed before a literal
+    one with a common method would answer for it (`GET /x/{name}` before `GET /x/reset`)."""
+    for i, (literal, _) in enumerate(routes):
+        if literal.param_convertors:
+            continue
+        for earlier, _ in routes[:i]:
+            if (earlier.param_convertors and earlier.path_regex.match(literal.path)
+                    and set(earlier.methods or ()) & set(literal.methods or ())):
+                raise ValueError(f"{earlier.path} is served before {literal.path} and "
+                                 "would answer for it: list the literal route first")

@@ -1,9 +1,9 @@
 """The request pipeline, in order, on one screen.
 
-    request id → sandbox → operation → body (size limit) → scenario `before` (latency,
-    short-circuit faults) → vendor route (auth → service → lifecycle → commit) → scenario
-    `after` (after-commit failures, overrides, transport faults) → the vendor's standing
-    headers → request id and rule headers → journal
+    request id → admin token → method (405) → sandbox → operation → body (size limit) →
+    scenario `before` (latency, short-circuit faults) → vendor route (auth → service →
+    lifecycle → commit) → scenario `after` (after-commit failures, overrides, transport
+    faults) → the vendor's standing headers → request id and rule headers → journal
 
 A pure ASGI middleware (not BaseHTTPMiddleware): the body is read once and replayed, the
 response is buffered so effects can replace it, and an unexpected exception becomes the
@@ -26,9 +26,12 @@ import uuid
 from emulator.clock import checked_in_request
 from emulator.context import RequestContext
 from emulator.control.auth import admin_denied
+from emulator.control.models import DEFAULT_SANDBOX
+from emulator.control.sandbox_header import malformed_message, sandbox_named
 from emulator.errors import (
     AmbiguousCredentials,
     BadRequest,
+    MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
     ServerError,
@@ -73,23 +76,26 @@ class EmulatorPipeline:
         request_id = headers.get("x-request-id", "")
         if not _SAFE_ID.match(request_id):
             request_id = uuid.uuid4().hex
-        sandbox = headers.get("x-emulator-sandbox") or "default"
-        # admin token first (emulator/control/auth.py), then the sandbox must exist (→ 404)
+        # admin token first (emulator/control/auth.py), then the method (an undeclared one is
+        # 405 whatever the sandbox), then the sandbox: well-formed (→ 400) and existing (→ 404)
         denied = admin_denied(rt.settings, method, path, headers,
                               scope.get("query_string", b"").decode("latin-1")) \
             if path.startswith(ADMIN_PREFIX) else None
-        known = denied is not None or not _SAFE_ID.match(sandbox) or rt.control.resolve(sandbox)
-        operation = rt.operations.match(method, routed)
+        allowed = rt.operations.allowed(routed)
+        undeclared = bool(allowed) and not rt.operations.serves(method, routed)
+        sandbox = sandbox_named(headers)
+        exists = denied is None and sandbox is not None and rt.control.resolve(sandbox)
         ctx = RequestContext(
             request_id=request_id,
-            sandbox=sandbox,
-            clock=rt.clocks.get(sandbox) if _SAFE_ID.match(sandbox) and known
-            else rt.clocks.get("default"),
+            sandbox=sandbox or headers.get("x-emulator-sandbox", ""),
+            clock=rt.clocks.get(sandbox if exists and sandbox else DEFAULT_SANDBOX),
             base_url=rt.settings.public_url or _base_url(scope, headers),
-            operation=operation,
+            operation=rt.operations.match(method, routed),
             sent_path=path,
         )
         scope.setdefault("state", {})["ctx"] = ctx
+        if not exists:  # not journaled: no journal grows for a sandbox that is not there
+            ctx.extra["no_sandbox"] = True
 
         body, too_large = await _read_body(receive, rt.settings.max_body_bytes)
         client = scope.get("client")
@@ -101,13 +107,15 @@ class EmulatorPipeline:
         response: CapturedResponse | None = None
         if denied is not None:
             response = denied
-        elif not known:
-            ctx.extra["unknown_sandbox"] = True  # not journaled: no journal grows for it
+        elif undeclared:
+            response = rt.render_error(MethodNotAllowed(
+                f"method {method} is not allowed on {path}",
+                headers={"Allow": ", ".join(allowed)}), path)
+        elif sandbox is None:
+            response = rt.render_error(BadRequest(malformed_message()), path)
+        elif not exists:
             response = rt.render_error(NotFound(f"unknown sandbox {sandbox!r}: create it with "
                                                 "POST /__admin/sandboxes"), path)
-        elif not _SAFE_ID.match(sandbox):
-            response = rt.render_error(BadRequest("X-Emulator-Sandbox must be 1-128 characters "
-                                                  "of letters, digits, '.', '_', ':' or '-'"), path)
         elif too_large:
             response = rt.render_error(PayloadTooLarge(
                 f"request body exceeds the limit of {rt.settings.max_body_bytes} bytes"), path)
@@ -188,7 +196,7 @@ class EmulatorPipeline:
                       started: float) -> None:
         """Journal the exchange before answering: once a client has its response, every
         process sharing the database lists it (emulator/journal.py)."""
-        if facts.path.startswith(UNJOURNALED) or ctx.extra.get("unknown_sandbox"):
+        if facts.path.startswith(UNJOURNALED) or ctx.extra.get("no_sandbox"):
             return
         op = ctx.operation
         elapsed = time.perf_counter() - started

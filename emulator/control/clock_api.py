@@ -7,10 +7,11 @@ tokens and resets rate-limit windows without anyone waiting.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator
 
 from emulator.context import RequestContext
 from emulator.deps import Ctx, RuntimeDep
@@ -19,13 +20,23 @@ from emulator.runtime import Runtime
 
 router = APIRouter(prefix="/__admin/clock", tags=["admin"])
 MAX_ADVANCE = 10 * 365 * 86400.0  # ten years: anything larger is a typo, not a test
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:?\d\d)?")
+MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z: the last instant a datetime can show
 
 
 class Freeze(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: datetime | float | None = Field(None, description="ISO 8601 instant or epoch seconds; "
-                                                          "default: now")
+    at: datetime | StrictFloat | None = Field(None, description="ISO 8601 instant or epoch "
+                                                                "seconds; default: now")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _instant_text(cls, value: object) -> object:
+        # pydantic would also read "123" as epoch seconds: a string must be a date-time
+        if isinstance(value, str) and not RFC3339.fullmatch(value):
+            raise ValueError("expected an ISO 8601 date-time such as 2026-01-01T00:00:00Z")
+        return value
 
     def epoch(self) -> float | None:
         if self.at is None:
@@ -33,16 +44,19 @@ class Freeze(BaseModel):
         if isinstance(self.at, datetime):
             if self.at.tzinfo is None:
                 raise BadRequest("at: give a timezone (e.g. 2026-01-01T00:00:00Z)")
-            return self.at.timestamp()
-        if not math.isfinite(self.at) or self.at < 0:
-            raise BadRequest("at: expected a non-negative epoch in seconds")
-        return float(self.at)
+            epoch = self.at.timestamp()
+        else:
+            epoch = float(self.at)
+        if not 0 <= epoch <= MAX_EPOCH:  # NaN fails too
+            raise BadRequest("at: expected an instant from 1970-01-01T00:00:00Z to "
+                             "9999-12-31T23:59:59Z (epoch 0 to 253402300799)")
+        return epoch
 
 
 class Advance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seconds: float = Field(description="how far to move the clock forward (> 0)")
+    seconds: StrictFloat = Field(description="how far to move the clock forward (> 0)")
 
     @field_validator("seconds")
     @classmethod
@@ -81,6 +95,8 @@ def freeze(*, body: Freeze | None = None, ctx: Ctx) -> dict:
 
 @router.post("/advance", operation_id="admin_advance_clock")
 def advance(body: Advance, ctx: Ctx) -> dict:
+    if ctx.clock.time() + body.seconds > MAX_EPOCH:
+        raise BadRequest("seconds: the clock would pass 9999-12-31T23:59:59Z")
     ctx.clock.advance(body.seconds)
     return _state(ctx, advanced_seconds=body.seconds)
 

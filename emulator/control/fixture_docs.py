@@ -60,7 +60,7 @@ def _line_of(data: dict, vendor: str, detail: str) -> int | None:
     return line
 
 
-def parse_text(text: str, origin: str) -> dict:
+def parse_text(text: str, origin: str, allow_empty: bool = True) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -69,6 +69,9 @@ def parse_text(text: str, origin: str) -> dict:
         problem = getattr(exc, "problem", None) or str(exc)
         raise FixtureError(f"{origin}:{where} not valid YAML or JSON ({problem})") from None
     if data is None:
+        if not allow_empty:  # a file may be empty; a request that loads nothing is a mistake
+            raise FixtureError(f"{origin}: empty; send a mapping of vendor name to that "
+                               "vendor's fixtures")
         return {}
     if not isinstance(data, dict):
         raise FixtureError(f"{origin}: the top level must be a mapping of vendor name to "

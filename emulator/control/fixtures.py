@@ -16,7 +16,7 @@ async def load_fixtures(request: Request, runtime: RuntimeDep, ctx: Ctx) -> dict
     """A JSON object (or a YAML document) of fixtures, loaded into the request's sandbox."""
     text = (await request.body()).decode("utf-8", "replace")
     try:
-        data = parse_text(text, "request body")
+        data = parse_text(text, "request body", allow_empty=False)
         added = apply_fixtures(runtime, ctx.sandbox, data, "request body")
     except FixtureError as exc:
         raise Unprocessable(str(exc)) from None

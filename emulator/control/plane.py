@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import threading
 import time
 import uuid
@@ -28,6 +27,7 @@ from emulator.control import rows
 from emulator.control.fixture_docs import apply_fixtures, read_file, validate_shape
 from emulator.control.models import DEFAULT_SANDBOX, SandboxRow, SnapshotRow, snapshot_sandbox
 from emulator.control.pool import SandboxPool
+from emulator.control.sandbox_header import RULE, is_sandbox_id
 from emulator.errors import BadRequest, Duplicate, NotFound, Unprocessable
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("emulator.control")
 LIVE = col(SandboxRow.pooled_for).is_(None)  # spares of the pool are not sandboxes (yet)
-SANDBOX_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class ControlPlane:
@@ -135,10 +134,9 @@ class ControlPlane:
                 "clock": self.runtime.clocks.get(row.id).state()}
 
     def create(self, sandbox_id: str | None = None, from_snapshot: str | None = None) -> dict:
-        sid = sandbox_id or f"sbx-{uuid.uuid4().hex[:16]}"
-        if not SANDBOX_ID.match(sid):
-            raise BadRequest("id must be 1-64 characters of letters, digits, '.', '_', ':' "
-                             "or '-'")
+        sid = f"sbx-{uuid.uuid4().hex[:16]}" if sandbox_id is None else sandbox_id
+        if not is_sandbox_id(sid):
+            raise BadRequest(f"id must be {RULE}")
         now = self.wall()
         if from_snapshot is not None and sandbox_id is None:
             claimed = self.pool.claim(from_snapshot, now)  # a spare copied ahead of time

@@ -6,7 +6,7 @@ A request's sandbox is its `X-Emulator-Sandbox` header (the default sandbox with
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.responses import Response
 
 from emulator.deps import Ctx, RuntimeDep
@@ -24,7 +24,7 @@ class NewSandbox(BaseModel):
 class ResetRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    all: bool = Field(False, description="reset every sandbox, not just the request's")
+    all: StrictBool = Field(False, description="reset every sandbox, not just the request's")
 
 
 @router.get("/sandboxes", operation_id="admin_list_sandboxes")

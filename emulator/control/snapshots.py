@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 from sqlalchemy import delete, select
 from sqlmodel import col
 from starlette.responses import Response
@@ -23,6 +23,7 @@ from emulator.jsonio import JSONResponse
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,50}$")
+RESERVED = frozenset({"import"})  # /__admin/snapshots/import is the import endpoint, not a name
 EXPORT_FORMAT = "purchase-emulator-snapshot"
 
 
@@ -31,18 +32,18 @@ class NewSnapshot(BaseModel):
 
     name: str = Field(description="letters, digits, '.', '_' or '-' (1-50)")
     description: str | None = Field(None, max_length=300)
-    overwrite: bool = False
+    overwrite: StrictBool = False
 
 
 class SnapshotImport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     format: str
-    version: int
+    version: StrictInt
     name: str
     description: str | None = None
     source_sandbox: str | None = None
-    clock_epoch: float | None = None
+    clock_epoch: StrictFloat | None = None
     tables: dict
 
 
@@ -53,8 +54,10 @@ def _describe(row: SnapshotRow) -> dict:
 
 
 def _check_name(name: str) -> None:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):  # fullmatch: `$` also matches before a final "\n"
         raise BadRequest("name must be 1-50 characters of letters, digits, '.', '_' or '-'")
+    if name in RESERVED:
+        raise BadRequest(f"name {name!r} is reserved: /__admin/snapshots/{name} is an endpoint")
 
 
 def _remove(session, runtime, name: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from emulator.deps import Ctx, RuntimeDep
 from emulator.journal import JournalEntry
@@ -26,16 +26,16 @@ class Verify(BaseModel):
     operation: str | None = None
     method: str | None = None
     path: str | None = None
-    status: int | None = None
+    status: StrictInt | None = None
     flavour: str | None = None
     rule: str | None = Field(None, description="a scenario rule that fired on the request")
     body: dict[str, Any] = Field(default_factory=dict,
                                  description="body fields (dotted paths) and their values")
     query: dict[str, Any] = Field(default_factory=dict, description="query parameters")
-    count: int | None = Field(None, ge=0, description="exactly this many")
-    at_least: int | None = Field(None, ge=0)
-    at_most: int | None = Field(None, ge=0)
-    near_misses: int = Field(3, ge=0, le=20)
+    count: StrictInt | None = Field(None, ge=0, description="exactly this many")
+    at_least: StrictInt | None = Field(None, ge=0)
+    at_most: StrictInt | None = Field(None, ge=0)
+    near_misses: StrictInt = Field(3, ge=0, le=20)
 
     @model_validator(mode="after")
     def _one_expectation(self) -> Verify:

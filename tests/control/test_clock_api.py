@@ -56,6 +56,16 @@ def test_freeze_at_instant_and_resume(toy):
     assert r.json()["now"] == "2026-01-01T00:00:00Z"
     r = toy.post("/__admin/clock/freeze", json={"at": "2030-06-01T12:00:00"})
     assert r.status_code == 400 and "timezone" in r.json()["detail"]
+    for loose in ("1767225600", True):  # a string is a date-time; a number is a number
+        assert toy.post("/__admin/clock/freeze", json={"at": loose}).status_code == 422, loose
+    for beyond in (3.3e176, 253402300800, -1, "10000-01-01T00:00:00Z"):
+        r = toy.post("/__admin/clock/freeze", json={"at": beyond})
+        assert r.status_code in (400, 422), beyond  # 422: no date-time pydantic can read
+    assert toy.get("/__admin/clock").json()["now"] == "2026-01-01T00:00:00Z"  # unchanged
+    toy.post("/__admin/clock/freeze", json={"at": 253402300000})
+    r = toy.post("/__admin/clock/advance", json={"seconds": 3600})
+    assert r.status_code == 400 and "9999-12-31" in r.json()["detail"]
+    toy.post("/__admin/clock/freeze", json={"at": 1767225600})
     r = toy.post("/__admin/clock/resume")
     assert r.json()["frozen"] is False
     assert r.json()["epoch"] >= 1767225600  # resumes from the frozen instant, never jumps back

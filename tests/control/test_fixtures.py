@@ -88,6 +88,10 @@ def test_admin_fixture_errors_leave_no_rows(toy):
     assert r.status_code == 422 and "not valid YAML or JSON" in r.json()["detail"]
     r = toy.post("/__admin/fixtures", json={"gvp": {}})
     assert r.status_code == 422 and "gvp: unknown vendor" in r.json()["detail"]
+    for empty in (b"", b"null"):  # an empty fixture file is fine, a call that loads nothing not
+        r = toy.post("/__admin/fixtures", content=empty,
+                     headers={"content-type": "application/json"})
+        assert r.status_code == 422 and "empty" in r.json()["detail"], empty
 
 
 def test_serve_refuses_to_start_on_a_bad_fixture_file(tmp_path):

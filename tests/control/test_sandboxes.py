@@ -34,6 +34,11 @@ def test_chosen_id_conflicts_and_bad_ids(toy):
     assert r.status_code == 404
     r = toy.post("/__admin/sandboxes", json={"colour": "red"})
     assert r.status_code == 422
+    # a JSON null body or field is "not given" (documented as nullable), an empty id is no id
+    assert toy.post("/__admin/sandboxes", content=b"null",
+                    headers={"content-type": "application/json"}).status_code == 201
+    assert toy.post("/__admin/sandboxes", json={"id": None, "from": None}).status_code == 201
+    assert toy.post("/__admin/sandboxes", json={"id": ""}).status_code == 400
 
 
 def test_default_sandbox_cannot_be_deleted(toy):
@@ -108,6 +113,12 @@ def test_zero_idle_time_never_expires(make_toy_client):
     sid = client.post("/__admin/sandboxes").json()["id"]
     control.wall = lambda: 10**12
     assert client.get("/__admin/clock", headers=sb(sid)).status_code == 200
+
+
+def test_reset_takes_a_real_boolean(toy):
+    for loose in (0, 1, "true"):
+        assert toy.post("/__admin/reset", json={"all": loose}).status_code == 422, loose
+    assert toy.post("/__admin/reset", json={"all": False}).json() == {"reset": ["default"]}
 
 
 def test_reset_one_sandbox_returns_it_to_baseline(toy):

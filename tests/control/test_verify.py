@@ -64,3 +64,7 @@ def test_bad_patterns_are_422(toy):
     assert r.status_code == 422
     r = toy.post("/__admin/requests/verify", json={"count": -1})
     assert r.status_code == 422
+    for loose in ("1", True, 1.0):  # the contract says integer: no coercion
+        r = toy.post("/__admin/requests/verify", json={"count": loose})
+        assert r.status_code == 422, loose
+    assert _verify(toy, count=None, vendor=None)["ok"] is False  # null: not given (at_least 1)

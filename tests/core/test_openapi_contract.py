@@ -60,3 +60,40 @@ def test_every_served_route_is_documented(client):
         for method in route.methods - {"HEAD"}:
             assert method.lower() in spec_paths[route.path], f"{method} {route.path} undocumented"
             assert spec_paths[route.path][method.lower()]["operationId"] == route.operation_id
+
+
+def test_the_sandbox_header_is_one_definition():
+    """The spec's X-Emulator-Sandbox is the pipeline's rule, referenced (never restated) by
+    every operation that takes it; a sandbox id in a body follows the same rule."""
+    from emulator.control import sandbox_header
+
+    spec = _spec()
+    assert spec["components"]["parameters"]["Sandbox"] == sandbox_header.openapi_parameter()
+    ref = {"$ref": "#/components/parameters/Sandbox"}
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in METHODS:
+                continue
+            for parameter in item.get("parameters", []) + op.get("parameters", []):
+                assert parameter.get("name") != sandbox_header.NAME, (
+                    f"{method} {path}: refer to {ref}, do not restate the header")
+    body = spec["paths"]["/__admin/sandboxes"]["post"]["requestBody"]
+    chosen = body["content"]["application/json"]["schema"]["properties"]["id"]
+    assert chosen["pattern"] == sandbox_header.SANDBOX_ID.pattern
+
+
+def test_every_admin_operation_documents_what_the_pipeline_answers():
+    """Before any admin route runs, the pipeline may answer 400 (malformed sandbox header), 404
+    (unknown sandbox) and, with an admin token set, 401 (all but the open health probe)."""
+    from emulator.control.auth import OPEN_PATHS
+
+    for path, item in _spec()["paths"].items():
+        if not path.startswith("/__admin"):
+            continue
+        for method, op in item.items():
+            if method not in METHODS:
+                continue
+            expected = {"400", "404"} | (set() if path in OPEN_PATHS else {"401"})
+            assert expected <= set(op["responses"]), (method, path)
+            if path not in OPEN_PATHS:
+                assert {"AdminToken": []} in op["security"], (method, path)

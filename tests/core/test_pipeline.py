@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_health_answers_ready(client):
     r = client.get("/__admin/health")
@@ -29,14 +31,69 @@ def test_unknown_path_outside_vendors_is_plain_json_404(client):
 
 def test_body_over_limit_is_413(make_client):
     small = make_client(max_body_bytes=10)
-    r = small.post("/__admin/health", content=b"x" * 11)
+    r = small.post("/__admin/fixtures", content=b"x" * 11)
     assert r.status_code == 413
     assert "exceeds the limit of 10 bytes" in r.json()["detail"]
 
 
-def test_invalid_sandbox_header_is_400(client):
-    r = client.get("/__admin/health", headers={"X-Emulator-Sandbox": "../../etc"})
-    assert r.status_code == 400
+def test_the_sandbox_header_rule(client):
+    """One rule (emulator/control/sandbox_header.py): absent or empty is the default sandbox,
+    1-64 safe characters name one (unknown → 404), anything else is a 400 naming the rule."""
+    for absent in ({}, {"X-Emulator-Sandbox": ""}):
+        r = client.get("/__admin/clock", headers=absent)
+        assert r.status_code == 200 and r.json()["sandbox"] == "default"
+    r = client.get("/__admin/clock", headers={"X-Emulator-Sandbox": "x" * 64})
+    assert r.status_code == 404 and "unknown sandbox" in r.json()["detail"]
+    for bad in ("../../etc", "x" * 65, "a b"):
+        r = client.get("/__admin/clock", headers={"X-Emulator-Sandbox": bad})
+        assert r.status_code == 400, bad
+        assert r.json()["detail"] == ("X-Emulator-Sandbox must be 1-64 characters of letters, "
+                                      "digits, '.', '_', ':' or '-' (or empty for the default "
+                                      "sandbox)")
+    assert client.post("/__admin/sandboxes", json={"id": "x" * 65}).status_code == 400
+    assert client.post("/__admin/sandboxes", json={"id": "x" * 64}).status_code == 201
+
+
+def test_an_undeclared_method_is_405_whatever_the_sandbox(client):
+    """The method is checked before the sandbox: an unknown or malformed sandbox header does
+    not turn a wrong method into a 404 or 400, on admin and vendor paths alike."""
+    for sandbox in ("", "ghost", "not a sandbox!"):
+        headers = {"X-Emulator-Sandbox": sandbox}
+        r = client.request("TRACE", "/__admin/reset", headers=headers)
+        assert (r.status_code, r.headers["allow"]) == (405, "POST"), sandbox
+        r = client.request("PUT", "/__admin/clock/freeze", headers=headers)
+        assert (r.status_code, r.headers["allow"]) == (405, "POST"), sandbox
+        r = client.request("TRACE", "/api/v3/products/p/purchases", headers=headers)
+        assert (r.status_code, r.headers["allow"]) == (405, "GET, POST"), sandbox
+        assert "message" in r.json()  # GmodStore's own shape
+    assert client.app.state.runtime.journal.count("ghost") == 0
+
+
+def test_literal_admin_paths_are_never_shadowed_by_name_routes(client):
+    """`/__admin/scenarios/reset` is not the scenario `{name}` "reset", and
+    `/__admin/snapshots/import` not the snapshot "import": not in routing, not in Allow."""
+    for method in ("GET", "OPTIONS"):
+        r = client.request(method, "/__admin/scenarios/reset")
+        assert (r.status_code, r.headers["allow"]) == (405, "POST"), method
+    for method in ("DELETE", "OPTIONS"):
+        r = client.request(method, "/__admin/snapshots/import")
+        assert (r.status_code, r.headers["allow"]) == (405, "POST"), method
+    r = client.post("/__admin/snapshots", json={"name": "import"})
+    assert r.status_code == 400 and "reserved" in r.json()["detail"]
+    # the templated routes still serve every other name
+    assert client.request("OPTIONS", "/__admin/snapshots/s1").headers["allow"] == "DELETE"
+
+
+def test_a_templated_route_listed_before_a_literal_one_is_refused():
+    from fastapi import APIRouter
+
+    from emulator.operations import OperationIndex
+
+    router = APIRouter()
+    router.add_api_route("/x/{name}", lambda name: name, methods=["GET"])
+    router.add_api_route("/x/reset", lambda: None, methods=["GET"])
+    with pytest.raises(ValueError, match=r"/x/\{name\} is served before /x/reset"):
+        OperationIndex().build([(None, router)])
 
 
 def test_streamed_responses_reach_the_client_whole(client, tmp_path):

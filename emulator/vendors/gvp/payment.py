@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import html
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -19,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from emulator.control.sandbox_header import is_sandbox_id
 from emulator.vendors.gvp.service import (
     complete,
     find_purchase,
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from emulator.vendors.gvp import Gvp
 
 PREFIX = "/gvp/payment"
-_SANDBOX = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{provider} (emulated)</title>
@@ -60,7 +59,7 @@ def message_page(status: int, title: str, text: str) -> HTMLResponse:
 def check_link(secret_key: str, sandbox: str, purchase_id: int, exp: str, sig: str,
                now: Callable[[], float]) -> HTMLResponse | None:
     """None when the link is genuine and still valid, else the page to show instead."""
-    if not _SANDBOX.match(sandbox):
+    if not is_sandbox_id(sandbox):
         return message_page(404, "Payment not found", "This payment link is not valid.")
     try:
         expires = int(exp)
