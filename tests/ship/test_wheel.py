@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.systems import free_port, stop_gracefully, wait_healthy
+from emulator.serving import free_port, stop_gracefully, wait_healthy
 from tests.ship.containers import CACHE, ROOT
 
 BUNDLED = {"happy", "slow", "flaky-502", "ambiguous-register", "fulfilment-fails",
@@ -100,6 +100,15 @@ def installed(tmp_path_factory) -> Path:
     return bin_dir
 
 
+def _serve(bin_dir: Path, cwd: Path, *argv: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([str(bin_dir / "purchase-emulator"), "serve", "--port", str(port),
+                               *argv], cwd=cwd, env=_clean_env(), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    assert wait_healthy(server, port, timeout=30), server.communicate()[1]
+    return server, f"http://127.0.0.1:{port}"
+
+
 def _run(bin_dir: Path, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(bin_dir / argv[0]), *argv[1:]], cwd=cwd, env=_clean_env(),
                           capture_output=True, text=True, timeout=120)
@@ -115,14 +124,9 @@ def test_installed_wheel_lists_the_nine_bundled_scenarios(installed, tmp_path):
 
 
 def test_installed_wheel_serves_flaky_502(installed, tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [str(installed / "purchase-emulator"), "serve", "--scenario", "flaky-502",
-         "--port", str(port)], cwd=tmp_path, env=_clean_env(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    server, base = _serve(installed, tmp_path, "--scenario", "flaky-502")
     try:
-        assert wait_healthy(server, port, timeout=30), server.communicate()[1]
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        with httpx.Client(base_url=base, timeout=10) as client:
             answers = [client.get("/assets/list", headers={"Authorization": "Bearer hl-demo-token"})
                        for _ in range(30)]  # 1 in 5 (seeded) answers 502
     finally:
@@ -140,3 +144,29 @@ def test_installed_plugin_activates_a_bundled_scenario(installed, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
 
+
+
+# last in the module: it adds a vendor to the venv the tests above share
+def test_installing_the_vendor_template_adds_its_routes_and_contract(installed, tmp_path):
+    """A vendor is one package and an entry point: installed next to the wheel, it is served,
+    documented in /openapi.yaml and named in the banner, with no edit to the project."""
+    offline = _clean_env() | {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(_wheelhouse())}
+    added = subprocess.run([sys.executable, "-m", "pip", "--python", str(installed / "python"),
+                            "install", "-q", "--no-compile", "--no-deps",
+                            str(ROOT / "examples" / "vendor-template")],
+                           capture_output=True, text=True, cwd=tmp_path, env=offline)
+    assert added.returncode == 0, added.stdout[-2000:] + added.stderr[-2000:]
+    server, base = _serve(installed, tmp_path)
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            spec = client.get("/openapi.yaml").text
+            order = client.post("/example/v1/orders", json={"sku": "licence", "buyer": "ada"},
+                                headers={"Authorization": "Bearer example-token"})
+            health = client.get("/__admin/health").json()
+    finally:
+        stop_gracefully(server)
+    banner = server.stdout.read()
+    assert "example_create_order" in spec and "/example/v1/orders/{order_id}/cancel" in spec
+    assert order.status_code == 201 and order.json()["status"] == "pending", order.text
+    assert "example" in health["vendors"] and "hlconnect" in health["vendors"]
+    assert "Example Shop:" in banner
