@@ -17,11 +17,16 @@ def _vendor(runtime, view):
 
 
 def vendor_error(runtime, view, code: int, message: str | None) -> CapturedResponse:
-    message = message or _phrase(code)
+    """What the request's operation documents for `code` (the vendor's generic error shape for
+    a status it does not document); `message` (the rule's) replaces the default text."""
     vendor = _vendor(runtime, view)
     if vendor is None:
-        return CapturedResponse.json(code, {"detail": message})
-    return CapturedResponse.from_response(vendor.error_response(code, message, view.facts.path))
+        return CapturedResponse.json(code, {"detail": message or _phrase(code)})
+    operation = view.ctx.operation
+    if operation is not None and operation.vendor != vendor.name:
+        operation = None
+    return CapturedResponse.from_response(
+        vendor.error_response(code, message, view.facts.path, operation))
 
 
 def gateway_page(code: int) -> CapturedResponse:

@@ -32,6 +32,7 @@ from emulator.errors import BadRequest, DomainError, RateLimited, ServerError, U
 from emulator.geo import IpCountryTable
 from emulator.operations import Operation
 from emulator.settings import CoreSettings
+from emulator.vendors.documented import DocumentedAnswer, documented_answer
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from emulator.context import RequestContext
     from emulator.http import CapturedResponse, RequestFacts
 
-__all__ = ["AdminHooks", "Host", "HttpSurface", "Operation", "Redaction", "ScenarioFacts",
-           "Vendor", "VendorSettings"]
+__all__ = ["AdminHooks", "DocumentedAnswer", "Host", "HttpSurface", "Operation", "Redaction",
+           "ScenarioFacts", "Vendor", "VendorSettings"]
 
 
 class Host(Protocol):
@@ -160,11 +161,27 @@ class ScenarioFacts:
         """The credential that identifies the caller (`match.token`, token-bound scenarios)."""
         return facts.credential
 
-    def error_response(self, status: int, message: str, path: str) -> Response:
-        """An error of any HTTP status in the vendor's shape (scenario-injected faults)."""
-        exc = ServerError(message)
+    def error_response(self, status: int, message: str | None, path: str,
+                       operation: Operation | None = None) -> Response:
+        """An error of any HTTP status for a scenario's injected `status` (`message`: the
+        rule's text, if it gives one): what `operation` documents for that status, rendered
+        by `documented_error`; for a status it does not document, the vendor's generic error
+        shape."""
+        answer = documented_answer(type(self), operation.operation_id, status) \
+            if operation is not None else None
+        if answer is not None:
+            documented = self.documented_error(answer, message, path)
+            if documented is not None:
+                return documented
+        exc = ServerError(message or _reason(status))
         exc.status, exc.name = status, _reason(status)
         return self.render_error(exc, path)
+
+    def documented_error(self, answer: DocumentedAnswer, message: str | None,
+                         path: str) -> Response | None:
+        """The documented model `answer` names (`answer.schema`, `answer.media_type`) for an
+        injected status; None when the generic error shape is that model."""
+        return None
 
     def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
         """The vendor's documented answer for a buyer in a restricted region."""

@@ -108,7 +108,9 @@ def test_a_scenario_status_renders_in_the_vendors_envelope(vendor_cls, vendor_ap
     path = re.sub(r"\{[^}]+\}", "x1", op["path"])
     r = client.request(op["method"], path)
     assert r.headers["x-emulator-rule"] == "down/r1"
-    rendered = vendor.error_response(503, "down for maintenance", path)
+    operation = client.app.state.runtime.operations.match(op["method"], path)
+    # what this operation documents for 503 (else the generic envelope): ScenarioFacts
+    rendered = vendor.error_response(503, "down for maintenance", path, operation)
     assert r.status_code == rendered.status_code
     media_type = (rendered.media_type or "").split(";")[0]
     assert r.headers["content-type"].split(";")[0] == media_type

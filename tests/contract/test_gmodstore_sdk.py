@@ -15,15 +15,13 @@ from emulator.vendors.gmodstore.settings import (
     OTHER_TEAM_PRODUCT_ID,
 )
 from tests.conftest import FIXED_START
-from tests.contract.sdk import generate_client
+from tests.contract.sdk import shared_client
 from tests.support.live_server import live_server
-
-PACKAGE = "gmodstore_client"
 
 
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory):
-    return generate_client(PACKAGE, tmp_path_factory.mktemp("gmodstore-sdk"))
+    return shared_client(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

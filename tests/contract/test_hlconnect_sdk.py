@@ -1,7 +1,7 @@
 """The seed documents' calls, through a Python client generated from openapi.yaml.
 
-`hlconnect_client` is generated with OpenAPI Generator (the vendor's own toolchain) into a temp
-directory once per module and driven against a real emulator on a socket: the whole purchase
+The client is generated with OpenAPI Generator (the vendor's own toolchain) into a temp
+directory once per session and driven against a real emulator on a socket: the whole purchase
 (list, validate, register, poll, links, cancel) and the 401/404/409/422/502 answers.
 """
 
@@ -13,13 +13,13 @@ import httpx
 import pytest
 
 from emulator.settings import Settings
-from tests.contract.sdk import generate_client
+from tests.contract.sdk import shared_client
 from tests.support.live_server import live_server
 
 
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory):
-    return generate_client("hlconnect_client", tmp_path_factory.mktemp("hlsdk"))
+    return shared_client(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
-from tests.gmodstore.helpers import BUYERS, DEMO, READ, assert_error, create, purchases_url
+from tests.conftest import FIXED_START
+from tests.gmodstore.helpers import (
+    BUYERS,
+    DEMO,
+    RATE_HEADERS,
+    READ,
+    assert_error,
+    create,
+    purchases_url,
+)
+
+FIXED_START_RESET = int(FIXED_START.timestamp()) + 60  # the first window's end
 
 
 def _scenario(tmp_path, name: str, rules: str) -> str:
@@ -92,3 +103,55 @@ def test_own_limit_and_scenario_rate_limit_count_apart_in_one_limiter(make_clien
     assert client.post("/__admin/reset", json={}).status_code == 200
     r = client.get(purchases_url(), headers=DEMO)
     assert r.status_code == 200 and r.headers["x-ratelimit-remaining"] == "2"
+
+
+def test_injected_statuses_carry_the_rate_limit_headers(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-faults", """\
+- id: s500
+  match: {vendor: gmodstore, headers: {x-case: "500"}}
+  effects: {status: 500}
+- id: s502
+  match: {vendor: gmodstore, headers: {x-case: "502"}}
+  effects: {status: {code: 502, message: upstream timed out}}
+- id: s503
+  match: {vendor: gmodstore, headers: {x-case: "503"}}
+  effects: {status: 503}
+- id: s429
+  match: {vendor: gmodstore, headers: {x-case: "429"}}
+  effects: {status: 429}
+""")
+    client = make_client(scenarios=[path])
+    assert client.get(purchases_url(), headers=DEMO).headers["x-ratelimit-remaining"] == "59"
+    for code in ("500", "502", "503"):
+        r = client.get(purchases_url(), headers={**DEMO, "x-case": code})
+        assert r.status_code == int(code) and set(r.json()) == {"message"}
+        # the caller's window as it stands: an injected answer was never counted
+        assert [r.headers[h] for h in RATE_HEADERS] == ["60", "59", str(FIXED_START_RESET)]
+        assert "retry-after" not in r.headers
+    r = client.get(purchases_url(), headers={**DEMO, "x-case": "429"})
+    assert r.status_code == 429 and r.json() == {"message": "Too Many Requests"}
+    assert r.headers["x-ratelimit-remaining"] == "0" and r.headers["retry-after"] == "60"
+    assert r.headers["x-ratelimit-reset"] == str(FIXED_START_RESET)
+
+
+def test_after_commit_and_override_answers_keep_the_rate_limit_headers(make_client, tmp_path):
+    path = _scenario(tmp_path, "gms-distort", """\
+- id: lost
+  match: {vendor: gmodstore, operation: create_product_purchase}
+  effects: {status: 503, after_commit: true}
+- id: throttled
+  match: {vendor: gmodstore, operation: list_product_purchases, headers: {x-case: "429"}}
+  effects: {override: {status: 429, body: {message: Too Many Attempts.}}}
+- id: own-limit
+  match: {vendor: gmodstore, operation: list_product_purchases, headers: {x-case: "own"}}
+  effects: {status: 500, override: {headers: {X-RateLimit-Limit: "5", Retry-After: "7"}}}
+""")
+    client = make_client(scenarios=[path])
+    r = create(client, BUYERS[0])
+    assert r.status_code == 503 and r.headers["x-ratelimit-remaining"] == "59"  # counted
+    r = client.get(purchases_url(), headers={**DEMO, "x-case": "429"})
+    assert r.status_code == 429 and r.json() == {"message": "Too Many Attempts."}
+    assert r.headers["x-ratelimit-remaining"] == "58" and r.headers["retry-after"] == "60"
+    r = client.get(purchases_url(), headers={**DEMO, "x-case": "own"})
+    assert r.headers["x-ratelimit-limit"] == "5" and r.headers["retry-after"] == "7"  # as told
+    assert r.headers["x-ratelimit-remaining"] == "58"  # the others: still GmodStore's

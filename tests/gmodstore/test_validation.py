@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.vendors.gmodstore.schemas import FILTER_QUOTE
 from tests.gmodstore.helpers import (
     BUYERS,
     DEMO,
@@ -116,3 +117,15 @@ def test_json_object_filter_from_generated_python_clients_is_understood(client):
         "filter": f'{{"revoked": false, "userId": "{BUYERS[1]}"}}'}, headers=DEMO)
     assert r.status_code == 200
     assert [p["userId"] for p in r.json()["data"]] == [BUYERS[1]]
+
+
+def test_a_filter_sent_as_a_python_repr_is_quoted_back_with_both_accepted_forms(client):
+    """An older generated client sends the filter model's repr: filter={'revoked': True}."""
+    sent = "{'revoked': True, 'userId': '" + "7" * 120 + "'}"
+    r = client.get(purchases_url(), params={"filter": sent}, headers=DEMO)
+    body = assert_error(r, 400, "filter[key]=value", field="filter")
+    message = body["message"]
+    assert "filter=<JSON object>" in message and "revoked, userId, productId" in message
+    assert message.endswith("got filter=" + sent[:FILTER_QUOTE - len("filter=") - 3] + "...")
+    r = client.get(purchases_url(), params={"filter[revoked][x]": "1"}, headers=DEMO)
+    assert assert_error(r, 400, field="filter")["message"].endswith("got filter[revoked][x]=1")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import FIXED_START
-from tests.contract.sdk import generate_client
+from tests.contract.sdk import shared_client
 from tests.support.live_server import live_server
 
 
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory):
-    return generate_client("gvp_client", tmp_path_factory.mktemp("gvp-sdk"))
+    return shared_client(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ class Status(Strict):
     """Answer with this HTTP status instead of (or, with after_commit, after) the real call."""
 
     code: int = Field(ge=400, le=599, description="HTTP status, e.g. 500, 503, 429, 502")
-    message: str | None = Field(None, description="error message in the vendor's body")
+    message: str | None = Field(None, description="the message in the answer's body")
     gateway: bool = Field(
         False, description="a bare HTML page as a load balancer sends it, not the vendor's body")
 
@@ -39,8 +39,8 @@ def note(status: Status) -> str:
 class StatusEffect(Effect):
     key = "status"
     model = Status
-    doc = ("Answer with this HTTP status in the vendor's own error body (or a bare gateway page) "
-           "instead of handling the call.")
+    doc = ("Answer with this HTTP status instead of handling the call: the body the operation "
+           "documents for it (else the vendor's own error body), or a bare gateway page.")
     position = 20
     runs = 50
     shorthand = {"type": "integer", "minimum": 400, "maximum": 599,

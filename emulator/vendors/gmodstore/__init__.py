@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 PREFIX = "/api/v3"
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 class GmodStore(Vendor):
@@ -90,18 +91,23 @@ class GmodStore(Vendor):
                                 self.settings.rate_window_seconds, ctx.now())
 
     def standing_headers(self, ctx, facts, response) -> dict[str, str]:
-        """X-RateLimit-* are on every GmodStore answer: for one the gate never counted (a
-        scenario's injected status, the emulator's own refusals) they show the caller's
-        current window, uncounted."""
-        if response.header("X-RateLimit-Limit") is not None:
+        """X-RateLimit-* are on every GmodStore answer, and Retry-After on every 429. Those an
+        answer lacks (one the gate never counted: a scenario's injected status, the emulator's
+        own refusals; an override's 429) show the caller's current window, uncounted; an
+        injected 429 says the budget is spent."""
+        missing = [name for name in RATE_HEADERS if response.header(name) is None]
+        refused = response.status == 429
+        if not missing and not (refused and response.header("Retry-After") is None):
             return {}
         principal = self.principal(facts.bearer)
         key = caller_key(principal.token if principal else None, facts.client_ip)
         quota = self.limits.peek(ctx.sandbox, key, self.settings.rate_limit,
                                  self.settings.rate_window_seconds, ctx.now())
-        headers = quota.headers()
-        if response.status == 429:
-            headers.setdefault("Retry-After", str(quota.retry_after))
+        headers = {name: value for name, value in quota.headers().items() if name in missing}
+        if refused:
+            headers["Retry-After"] = str(quota.retry_after)
+            if "X-RateLimit-Remaining" in missing:
+                headers["X-RateLimit-Remaining"] = "0"
         return headers
 
     # -- errors ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from emulator.errors import BadRequest
 from emulator.vendors.gmodstore.models import GmsPurchase
 
 FILTER_KEYS = ("revoked", "userId", "productId")
+FILTER_QUOTE = 80  # characters of a malformed filter quoted back in the 400
 _INT = re.compile(r"^-?[0-9]{1,9}$")
 _FILTER = re.compile(r"^filter\[([^\[\]]*)\]$")
 
@@ -109,8 +110,7 @@ def parse_filters(items: Iterable[tuple[str, str]]) -> dict[str, Any]:
         elif key.startswith("filter["):
             match = _FILTER.match(key)
             if match is None:
-                raise Invalid("filter", "must be given as filter[key]=value with key one of "
-                              + ", ".join(FILTER_KEYS))
+                raise _bad_filter(f"{key}={value}")
             pairs.append((key, match.group(1), value))
     filters: dict[str, Any] = {}
     for key, name, value in pairs:
@@ -138,9 +138,18 @@ def _json_filter(value: str) -> dict:
     except orjson.JSONDecodeError:
         data = None
     if not isinstance(data, dict):
-        raise Invalid("filter", "must be given as filter[key]=value with key one of "
-                      + ", ".join(FILTER_KEYS))
+        # e.g. a client that sends its filter model's Python repr: {'revoked': True}
+        raise _bad_filter(f"filter={value}")
     return data
+
+
+def _bad_filter(sent: str) -> Invalid:
+    """A 400 that quotes what arrived (truncated) and names both accepted forms."""
+    shown = sent if len(sent) <= FILTER_QUOTE else sent[:FILTER_QUOTE - 3] + "..."
+    forms = (f"filter[key]=value (e.g. filter[revoked]=true) or filter=<JSON object> "
+             f"(e.g. filter={{\"revoked\": true}}), key one of {', '.join(FILTER_KEYS)}")
+    return Invalid("filter", f"must be given as {forms}",
+                   f"The filter must be given as {forms}; got {shown}")
 
 
 def parse_list_query(items: list[tuple[str, str]], default_per_page: int) -> ListQuery:

@@ -7,6 +7,7 @@ accounts.py / purchase.py / manage.py, their shared state rules in service.py.
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from starlette.responses import Response
 
 from emulator.errors import DomainError, RateLimited
 from emulator.operations import Operation
-from emulator.vendors.base import Redaction, Vendor
+from emulator.vendors.base import DocumentedAnswer, Redaction, Vendor
 from emulator.vendors.gvp import admin, catalogs, errors, fixtures, fragment, payment, routes
 from emulator.vendors.gvp.catalog import Catalog
 from emulator.vendors.gvp.errors import GvpException
@@ -84,8 +85,11 @@ class Gvp(Vendor):
 
     # -- requests ----------------------------------------------------------------------------
     def operation(self, route: APIRoute) -> Operation:
-        """GET and the form POST of a method are one UNIAPI operation (the method's name)."""
-        return Operation(self.name, route.name)
+        """GET and the form POST of a method are one UNIAPI operation (the method's name, the
+        GET's id in the fragment); the payment page's routes are their own ids."""
+        if _SVC_SPACE.match(route.path):
+            return Operation(self.name, route.name)
+        return Operation(self.name, route.operation_id or route.name)
 
     def owns(self, path: str) -> bool:
         return bool(_SVC_SPACE.match(path)) or path.startswith("/gvp/")
@@ -96,6 +100,19 @@ class Gvp(Vendor):
     # -- errors ----------------------------------------------------------------------------
     def render_error(self, exc: DomainError, path: str) -> Response:
         return errors.render(self.settings, exc)
+
+    def documented_error(self, answer: DocumentedAnswer, message: str | None,
+                         path: str) -> Response | None:
+        # a method's form POST documents what its GET does (fragment.py copies it)
+        try:
+            phrase = HTTPStatus(answer.status).phrase
+        except ValueError:
+            phrase = "Error"
+        if answer.media_type == "text/html":  # the payment page: a browser's page
+            return payment.message_page(answer.status, phrase, message or phrase)
+        if answer.schema == "GvpErrorEnvelope":
+            return errors.injected(self.settings, answer.status, message or phrase)
+        return None
 
     def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
         return self.render_error(GvpException("UserCantAcquire", message), path)

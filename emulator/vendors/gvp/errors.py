@@ -64,8 +64,10 @@ def ok(content: Any, status: int = 200) -> Response:
     return Response(dumps(envelope(content)), status, media_type=MEDIA_TYPE)
 
 
-def render(settings: GvpSettings, exc: DomainError) -> Response:
-    exception, http_status = classify_error(settings, exc)
+def render(settings: GvpSettings, exc: DomainError, http_status: int | None = None) -> Response:
+    """The envelope of `exc`, with its HTTP status (or `http_status`: an injected one)."""
+    exception, classified = classify_error(settings, exc)
+    http_status = http_status or classified
     code = settings.codes.get(exception, settings.codes.get("GenericError", 1))
     message = exception
     if exception not in WIKI_NAMED and exc.message and exc.message != exception:
@@ -95,6 +97,20 @@ def classify_error(settings: GvpSettings, exc: DomainError) -> tuple[str, int]:
         name = "InvalidSignatureException"
         return name, _domain_status(settings, name)
     return "GenericError", exc.status
+
+
+def injected(settings: GvpSettings, status: int, message: str) -> Response:
+    """A scenario's injected HTTP status: the envelope of the exception the status stands for
+    (those GVP's transport answers with it, as classify_error says; else the first exception
+    the http_status mapping sends with it; else GenericError), with that HTTP status."""
+    transport = next((cls for cls in (NotFound, MethodNotAllowed, RateLimited)
+                      if cls.status == status), None)
+    if transport is not None:
+        exception = classify_error(settings, transport(""))[0]
+    else:
+        exception = next((name for name, code in settings.http_status.items() if code == status),
+                         "GenericError")
+    return render(settings, GvpException(exception, message), status)
 
 
 def _header_safe(text: str) -> str:

@@ -16,9 +16,10 @@ from emulator.errors import DomainError, Unprocessable
 from emulator.geo import InvalidIP
 from emulator.jsonio import JSONResponse
 from emulator.operations import Operation
-from emulator.vendors.base import Redaction, Vendor
+from emulator.vendors.base import DocumentedAnswer, Redaction, Vendor
 from emulator.vendors.hlconnect import admin
 from emulator.vendors.hlconnect.fixed_assets import TEST_ASSET_IDS
+from emulator.vendors.hlconnect.lifecycle import FAILED, FAILURE_MESSAGE
 from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken
 from emulator.vendors.hlconnect.settings import HLConnectSettings
 
@@ -88,6 +89,13 @@ class HLConnect(Vendor):
         code = exc.code if isinstance(exc.code, (int, float)) else exc.status
         return JSONResponse({"name": exc.name, "message": exc.message, "code": code,
                              "status": exc.status}, status_code=exc.status, headers=exc.headers)
+
+    def documented_error(self, answer: DocumentedAnswer, message: str | None,
+                         path: str) -> Response | None:
+        if answer.schema == "OrderProcessingFailedResponse":  # /purchase/info's 502: it failed
+            return JSONResponse({"status": FAILED, "message": message or FAILURE_MESSAGE},
+                                status_code=answer.status)
+        return None  # ErrorResponse, every other error it documents: render_error's shape
 
     def region_blocked(self, operation: Operation, message: str, path: str) -> Response:
         # HL refuses a sale to a restricted region at validation: 422, like the real check

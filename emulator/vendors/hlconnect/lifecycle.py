@@ -8,6 +8,7 @@ from emulator.lifecycle import Progression, StateMachine
 from emulator.vendors.hlconnect.models import HLOrderLine
 
 PROCESSING, COMPLETED, FAILED, CANCELLED = "PROCESSING", "COMPLETED", "FAILED", "CANCELLED"
+FAILURE_MESSAGE = "Order processing failed"  # a FAILED line's message when none was given
 
 ORDER_LINE = StateMachine(
     "hlconnect.order_line",
@@ -32,7 +33,7 @@ def finish(session: Session, line: HLOrderLine, outcome: str, message: str | Non
     line.finished_at = now
     if target == FAILED:
         # the column holds 500 characters (PostgreSQL enforces it); scenario text may be longer
-        line.failure_message = (message or "Order processing failed")[:500]
+        line.failure_message = (message or FAILURE_MESSAGE)[:500]
 
 
 def advance(session: Session, line: HLOrderLine, now: float, *, poll: bool) -> None:
