@@ -119,6 +119,12 @@ class GmodStore(Vendor):
             merged["Retry-After"] = str(self.settings.rate_window_seconds)
         return super().rate_limited(message, merged, path)
 
+    # -- documented answers (the response-coverage report) ---------------------------------
+    def response_recipes(self):
+        from emulator.vendors.gmodstore.recipes import recipes
+
+        return recipes(self.settings)
+
     # -- control plane --------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:
         return admin.resources(session, sandbox)
