@@ -1,4 +1,4 @@
-"""purchase-emulator: serve | openapi (| scenarios, added by the scenario engine).
+"""purchase-emulator: serve | openapi | coverage (| scenarios, added by the scenario engine).
 
 Options left out on the command line fall back to EMULATOR_* environment variables, then to
 the defaults in emulator/settings.py.
@@ -79,7 +79,10 @@ def installed_vendors() -> str:
 
 
 def _add_extension_commands(sub) -> None:
-    """Sub-commands contributed by other modules (e.g. `scenarios`)."""
+    """Sub-commands contributed by other modules (`coverage`, `scenarios`)."""
+    from emulator.coverage_cli import add_commands as add_coverage
+
+    add_coverage(sub)
     try:
         from emulator.scenario_engine.cli import add_commands
     except ImportError:

@@ -3,7 +3,7 @@
 A recipe is a list of HTTP steps (vendor calls, admin calls such as advancing the clock) and,
 when only an injected fault reaches the answer, a scenario document to activate first. The last
 step's answer is the outcome. Being data, the same recipe is shown to people (`render`: the
-coverage report, the CLI, the dashboard), served as JSON (`as_dict`) and replayed by the test
+coverage report, the CLI, the dashboard), served as JSON (`Recipe.data`) and replayed by the test
 suite (`replay`), so what a user reads is what a test proved.
 
 Steps pass values on with `save` (variable → dotted path into the JSON answer, e.g.
@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -59,7 +60,14 @@ class Recipe:
     #: a scenario document (name, rules) to add to the library and activate before the steps
     scenario: Mapping[str, Any] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    @cached_property
+    def text(self) -> str:
+        """`render(self)`, made once (a coverage report shows every recipe)."""
+        return render(self)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The recipe as JSON, made once (callers must not change it)."""
         out: dict[str, Any] = {"why": self.why, "steps": [s.as_dict() for s in self.steps]}
         if self.scenario is not None:
             out["scenario"] = dict(self.scenario)

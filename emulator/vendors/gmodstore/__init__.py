@@ -53,6 +53,7 @@ class GmodStore(Vendor):
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
         self.limits = RateLimiter(runtime.db, self.name)
+        self._recipes: dict | None = None
 
     def warm(self) -> None:
         self.catalog.base  # noqa: B018 - generates the seeded catalogue
@@ -123,7 +124,9 @@ class GmodStore(Vendor):
     def response_recipes(self):
         from emulator.vendors.gmodstore.recipes import recipes
 
-        return recipes(self.settings)
+        if self._recipes is None:
+            self._recipes = recipes(self.settings)
+        return self._recipes
 
     # -- control plane --------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:
