@@ -22,15 +22,16 @@ from emulator.coverage_report import KEYS, render_junit, render_text
 def add_commands(sub) -> None:
     cmd = sub.add_parser(
         "coverage", help="which documented vendor answers a running emulator's traffic met",
-        description="Report the documented answers (HTTP statuses, GVP StatusCodes) the "
-                    "journal of a sandbox met, with a recipe for each one it did not.")
+        description="Report the documented answers (HTTP statuses, and the codes some "
+                    "vendors answer within them) the journal of a sandbox met, with a recipe "
+                    "for each one it did not.")
     cmd.add_argument("--url", required=True, help="the emulator's base URL")
     where = cmd.add_mutually_exclusive_group()
     where.add_argument("--sandbox", default=None,
                        help="the sandbox to report (default: the default sandbox)")
     where.add_argument("--all-sandboxes", action="store_true",
                        help="every live sandbox together")
-    cmd.add_argument("--vendor", default=None, help="one vendor only (e.g. gvp)")
+    cmd.add_argument("--vendor", default=None, help="one vendor only (a name GET /__admin/health lists)")
     cmd.add_argument("--fail-under", type=_percentage, default=None, metavar="PCT",
                      help="exit 1 when fewer than PCT percent of the answers were met (0-100)")
     cmd.add_argument("--format", choices=["text", "json", "junit"], default="text")
