@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from fastapi.routing import APIRoute
 
 _SVC_SPACE = re.compile(r"^/[^/]+\.svc(/.*)?$", re.IGNORECASE)
+_ENVELOPE = b'{"StatusCode":'  # how errors.envelope begins every answer (orjson, compact)
 _STATUS_CODE = re.compile(rb'"StatusCode":(-?[0-9]{1,10})[,}]')
 
 
@@ -157,7 +158,14 @@ class Gvp(Vendor):
         return outcomes.payment_page_recipes(self.settings)
 
     def answer_code(self, operation_id: str, status: int, body: bytes) -> int | None:
-        """The envelope's StatusCode (its first member; an override may move it a little)."""
+        """The envelope's StatusCode: its first member (errors.envelope), else found near the
+        start (a scenario's override may order the members otherwise): under 0.5 µs a call."""
+        if body.startswith(_ENVELOPE):
+            end = body.find(b",", 14, 26)
+            if end > 14 and body[14:end].isdigit():
+                return int(body[14:end])
+        if not body.startswith(b"{"):
+            return None  # not an envelope (the payment page)
         found = _STATUS_CODE.search(body, 0, 64)
         return int(found.group(1)) if found else None
 
