@@ -33,12 +33,13 @@ def merge(reports: Iterable[dict]) -> dict[str, Any]:
         for target, items in ((listed, report["responses"]),
                               (extra, report["responses_undocumented"])):
             for item in items:
-                key = (item["vendor"], item["operation"], item["status"], item["outcome"])
+                key = _key(item)
                 if key in target:
                     target[key]["seen"] += item["seen"]
                 else:
                     target[key] = dict(item)
-    return summarise(list(listed.values()), sorted(extra.values(), key=_key))
+    return summarise(list(listed.values()), sorted(extra.values(), key=lambda item: (
+        item["vendor"], item["operation"], item["status"], item["outcome"])))
 
 
 def percent(part: int, whole: int) -> float:
@@ -46,6 +47,10 @@ def percent(part: int, whole: int) -> float:
 
 
 def _key(item: dict) -> tuple:
+    """An answer with a code of its own is that code whatever its HTTP status (a vendor may map
+    codes to statuses by a setting: the same outcome in emulators configured differently)."""
+    if item.get("code") is not None:
+        return item["vendor"], item["operation"], "code", item["code"], item["outcome"]
     return item["vendor"], item["operation"], item["status"], item["outcome"]
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import schemathesis
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from emulator.coverage_report import merge, summarise
 from tests.gvp.conftest import SUBS, login
 
 HL = {"Authorization": "Bearer hl-demo-token"}
@@ -152,3 +153,19 @@ def test_the_report_matches_its_schema_in_openapi_yaml(client):
     response = case.call()
     assert response.json()["responses_undocumented"]
     case.validate_response(response, checks=[response_schema_conformance])
+
+
+def test_reports_of_several_emulators_merge_an_outcome_whatever_status_its_code_maps_to():
+    def item(operation, status, code, outcome, seen):
+        return {"vendor": "v", "operation": operation, "status": status, "code": code,
+                "outcome": outcome, "seen": seen, "how": "x", "recipe": None}
+
+    always_200 = summarise([item("Buy", 200, 109, "ProductDoesNotExist", 1),
+                            item("page", 404, None, "Not Found", 0)], [])
+    mapped = summarise([item("Buy", 404, 109, "ProductDoesNotExist", 2),
+                        item("page", 404, None, "Not Found", 3)],
+                       [item("Buy", 200, 1001, "InvalidTokenException", 1)])
+    merged = merge([always_200, mapped])
+    assert [(o["operation"], o["seen"]) for o in merged["responses"]] == [("Buy", 3), ("page", 3)]
+    assert merged["responses_percent"] == 100.0
+    assert merged["responses_undocumented"][0]["seen"] == 1
