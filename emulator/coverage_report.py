@@ -33,7 +33,7 @@ def merge(reports: Iterable[dict]) -> dict[str, Any]:
         for target, items in ((listed, report["responses"]),
                               (extra, report["responses_undocumented"])):
             for item in items:
-                key = _key(item)
+                key = outcome_key(item)
                 if key in target:
                     target[key]["seen"] += item["seen"]
                 else:
@@ -46,7 +46,7 @@ def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _key(item: dict) -> tuple:
+def outcome_key(item: dict) -> tuple:
     """An answer with a code of its own is that code whatever its HTTP status (a vendor may map
     codes to statuses by a setting: the same outcome in emulators configured differently)."""
     if item.get("code") is not None:

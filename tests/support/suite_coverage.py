@@ -6,13 +6,16 @@ The suite gives every test an emulator of its own (a fresh database), so there i
 server to ask at the end: this plug-in asks each one before it closes — every in-process app
 (TestClient) and every live server of tests/support/live_server.py — for the report of all its
 sandboxes (GET /__admin/coverage?all_sandboxes=true), and merges them as if the whole suite had
-run against one emulator. Emulators in other processes (the replica, crash and container tests)
-are not asked. Opt-in: the suite itself never loads it.
+run against one emulator: the bundled vendors with their default settings. Outcomes only a
+differently configured emulator documents (another code for an exception) and test-only vendors
+are left out. Emulators in other processes (the replica, crash and container tests) are not
+asked. Opt-in: the suite itself never loads it.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +23,10 @@ import httpx
 from fastapi.testclient import TestClient
 
 import tests.support.live_server as live_server_module
-from emulator.coverage_report import merge, render_text
+from emulator.control.responses import responses_report
+from emulator.coverage_report import merge, outcome_key, render_text, summarise
+from emulator.runtime import Runtime
+from emulator.settings import Settings
 
 REPORTS: list[dict] = []
 PROBLEMS: list[str] = []
@@ -69,12 +75,23 @@ def pytest_configure(config) -> None:
     config.add_cleanup(lambda: setattr(live_server_module, "live_server", original_live))
 
 
+def as_one_default_emulator(merged: dict) -> dict:
+    """`merged` restricted to what one emulator of the bundled vendors, default settings, documents."""
+    unused = Path(tempfile.mkdtemp(prefix="suite-coverage-")) / "unused.db"  # never opened
+    baseline = responses_report(Runtime(Settings(database_url=f"sqlite:///{unused}")).vendors, [])
+    keys = {outcome_key(item) for item in baseline["responses"]}
+    vendors = {item["vendor"] for item in baseline["responses"]}
+    combined = merge([baseline, merged])
+    return summarise([o for o in combined["responses"] if outcome_key(o) in keys],
+                     [o for o in combined["responses_undocumented"] if o["vendor"] in vendors])
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.section("response coverage of this test suite")
     if not REPORTS:
         terminalreporter.write_line("no emulator reported")
         return
-    merged = merge(REPORTS)
+    merged = as_one_default_emulator(merge(REPORTS))
     text = render_text(merged, recipes=False, title=f" ({len(REPORTS)} emulators merged)")
     for line in text.splitlines():
         terminalreporter.write_line(line)
