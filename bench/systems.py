@@ -14,27 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.serving import free_port, stop_gracefully, wait_healthy
+from emulator.serving import children, free_port, stop_gracefully, wait_healthy
 
 __all__ = ["free_port", "stop_gracefully", "wait_healthy"]  # bench modules import them here
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # field 4 is the parent pid; the command name (field 2) may contain spaces
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
-            kids.append(int(entry.name))
-    return kids
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -47,7 +31,7 @@ def tree_rss_mb(pid: int) -> float:
                     total += int(line.split()[1])
         except OSError:
             continue
-        todo.extend(_children(current))
+        todo.extend(children(current))
     return round(total / 1024, 1)
 
 
@@ -62,7 +46,7 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-        todo.extend(_children(current))
+        todo.extend(children(current))
     return total / ticks
 
 

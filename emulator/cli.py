@@ -1,4 +1,5 @@
-"""purchase-emulator: serve | openapi | coverage (| scenarios, added by the scenario engine).
+"""purchase-emulator: serve | openapi | coverage | healthcheck (| scenarios, added by the scenario
+engine).
 
 Options left out on the command line fall back to EMULATOR_* environment variables, then to
 the defaults in emulator/settings.py.
@@ -79,10 +80,12 @@ def installed_vendors() -> str:
 
 
 def _add_extension_commands(sub) -> None:
-    """Sub-commands contributed by other modules (`coverage`, `scenarios`)."""
+    """Sub-commands contributed by other modules (`coverage`, `healthcheck`, `scenarios`)."""
     from emulator.coverage_cli import add_commands as add_coverage
+    from emulator.healthcheck import add_command as add_healthcheck
 
     add_coverage(sub)
+    add_healthcheck(sub)
     try:
         from emulator.scenario_engine.cli import add_commands
     except ImportError:
@@ -159,13 +162,18 @@ def workers_refusal(workers: int, database_url: str) -> str | None:
     """Why `--workers` cannot be honoured, or None."""
     if workers < 1:
         return f"--workers must be at least 1, not {workers}"
-    if workers > 1 and database_url.startswith("sqlite"):
-        # correct but slow: each process would queue on SQLite's single write lock with the
-        # busy handler's back-off instead of the in-process lock (emulator/db.py)
-        return (f"--workers {workers} needs PostgreSQL (EMULATOR_DATABASE_URL="
-                "postgresql+psycopg://user:password@host/db): several processes writing one "
-                "SQLite file are not supported; run one worker, or several on PostgreSQL")
+    if workers > 1 and _in_memory(database_url):
+        # each worker process would have a database of its own: not one emulator
+        return (f"--workers {workers} needs a database the workers share: a SQLite file or "
+                "PostgreSQL, not an in-memory SQLite database")
     return None
+
+
+def _in_memory(database_url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def worker_app():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+from emulator.writelock import WriteLock
 
 log = logging.getLogger("emulator.db")
 STARTUP_LOCK_ID = 0x656D7573  # PostgreSQL advisory lock held through start-up ("emus")
@@ -42,13 +43,14 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        # SQLite allows one writer; in-process writers queue on this lock instead of on
-        # SQLite's busy handler, which sleeps with back-off (up to 100 ms per retry) and made
-        # p99 latency seconds under load. Re-entrant so a nested write_session behaves as before.
-        self._write_lock = threading.RLock()
+        # SQLite allows one writer: writers of every thread and process queue on this lock
+        # (emulator/writelock.py), not on SQLite's sleeping busy handler
+        self._write_lock = WriteLock(None)
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                file = Path(parsed.database).expanduser()
+                file.parent.mkdir(parents=True, exist_ok=True)
+                self._write_lock = WriteLock(file.with_name(file.name + "-lock"))
             self.engine = create_engine(
                 url,
                 connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
@@ -80,11 +82,12 @@ class Database:
 
     @contextmanager
     def startup_lock(self) -> Iterator[None]:
-        """Processes starting together on one PostgreSQL take turns through start-up
-        (migrations, seeding, fixtures), so none sees another's half-done work. SQLite: a
-        no-op (one process per file; see `serve --workers`)."""
+        """Processes starting together take turns through start-up (migrations, seeding,
+        fixtures), so none sees another's half-done work: a PostgreSQL advisory lock, or on
+        SQLite the write lock, held throughout."""
         if self.is_sqlite:
-            yield
+            with self._write_lock:
+                yield
             return
         from sqlalchemy import text
 
@@ -138,6 +141,7 @@ class Database:
         self.engine.dispose()
         if self.quick_engine is not self.engine:
             self.quick_engine.dispose()
+        self._write_lock.close()
 
 
 def _set_wal(cur, busy_timeout_ms: int) -> None:

@@ -12,6 +12,7 @@ import socket
 import subprocess  # nosec B404 - stops processes the caller started
 import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 HEALTH = "/__admin/health"
@@ -74,6 +75,22 @@ def wait_healthy(proc: subprocess.Popen, port: int, *, timeout: float = 60.0,
     """`wait_ready` for a child process serving on a loopback port."""
     return wait_ready(f"http://127.0.0.1:{port}", alive=lambda: proc.poll() is None,
                       timeout=timeout, interval=interval, path=path)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: read from /proc)."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # field 4 is the parent pid; the command name (field 2) may contain spaces
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            kids.append(int(entry.name))
+    return kids
 
 
 def stop_gracefully(proc: subprocess.Popen, timeout: float = 30.0) -> None:

@@ -19,7 +19,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+# Package data (emulator/scenarios/): present in a wheel, an sdist and the image alike.
+BUNDLED_SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 
 
 def _split_csv(value: object) -> object:
@@ -92,6 +93,8 @@ class CoreSettings(BaseSettings):
 
     @property
     def scenario_dirs(self) -> list[Path]:
+        """User directories add to the bundled library and come first: a user file named like a
+        bundled scenario overrides it."""
         return [*self.scenarios_dir, BUNDLED_SCENARIOS_DIR]
 
     def vendor_settings(self, name: str) -> Any:

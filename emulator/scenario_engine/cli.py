@@ -21,7 +21,8 @@ def add_commands(sub) -> None:
                           help="a scenario file, or a directory of them")
     validate.set_defaults(func=cmd_validate)
 
-    listing = inner.add_parser("list", help="bundled and user scenarios with descriptions")
+    listing = inner.add_parser(
+        "list", help="bundled and user scenarios: description and the file each came from")
     listing.add_argument("--scenarios-dir", action="append", type=Path, default=None,
                          help="an extra directory of scenarios (EMULATOR_SCENARIOS_DIR)")
     listing.add_argument("--scenario", action="append", default=None,
@@ -87,11 +88,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 1
     for compiled in library.all():
         scenario = compiled.scenario
-        origin = "bundled" if compiled.bundled else compiled.source
-        mark = " (active at start)" if scenario.name in active else ""
         rules = f"{len(scenario.rules)} rule{'' if len(scenario.rules) == 1 else 's'}"
-        print(f"{scenario.name}{mark}  [{origin}, {rules}]")
+        origin = "bundled" if compiled.bundled else "user"
+        hidden = library.overridden(compiled)
+        note = ", overrides the bundled one" if hidden else ""
+        mark = " (active at start)" if scenario.name in active else ""
+        print(f"{scenario.name}{mark}  [{origin}, {rules}{note}]")
         print(f"    {' '.join(scenario.description.split())}")
+        print(f"    file: {compiled.source}" + (f" (instead of {hidden})" if hidden else ""))
     for problems in library.errors.values():
         for problem in problems:
             print(f"invalid: {problem}", file=sys.stderr)

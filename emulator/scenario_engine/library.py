@@ -1,9 +1,10 @@
 """The scenarios the emulator knows: every YAML file in the scenarios directories, plus files
 named explicitly, kept current by a cheap mtime check on access (no watcher thread).
 
-Names resolve only inside the configured directories (user directories first, then the bundled
-`scenarios/`); a request header can name a scenario but never a path. An edit that breaks a
-file is refused with one clear log line and the last valid version stays in force.
+Names resolve only inside the configured directories: user directories add to the bundled
+library (package data, `emulator/scenarios/`) and come first, so a user file named like a
+bundled scenario overrides it. A request header can name a scenario but never a path. An edit
+that breaks a file is refused with one clear log line and the last valid version stays in force.
 """
 
 from __future__ import annotations
@@ -60,6 +61,16 @@ class ScenarioLibrary:
 
     def all(self) -> list[CompiledScenario]:
         return sorted(self._scenarios.values(), key=lambda s: s.name)
+
+    def overridden(self, compiled: CompiledScenario) -> Path | None:
+        """The bundled file a user scenario of the same name hides, if any."""
+        if compiled.bundled or self.bundled_dir is None:
+            return None
+        for suffix in SUFFIXES:
+            path = self.bundled_dir / f"{compiled.name}{suffix}"
+            if path.is_file() and path != Path(compiled.source):
+                return path
+        return None
 
     def resolve(self, ref: str) -> str:
         """A start-up reference (name or file path) → scenario name; ScenarioError if bad."""

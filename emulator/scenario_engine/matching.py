@@ -133,7 +133,7 @@ class CompiledScenario:
             found = [r for r in self.rules
                      if (r.rule.match.vendor is None or vendor in r.rule.match.vendor)
                      and (r.rule.match.operation is None or operation in r.rule.match.operation)]
-            if len(self._by_operation) < 4096:  # bounded: keys come from classify()
+            if len(self._by_operation) < 4096:  # bounded: keys are the served operations
                 self._by_operation[key] = found
         return found
 

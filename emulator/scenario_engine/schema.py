@@ -1,9 +1,9 @@
 """The scenario file format, as pydantic models.
 
 These models are the single source of the format: the loader validates YAML against them,
-`scenarios/scenario.schema.json` is generated from them, and `scenarios/README.md` documents
-them field by field; the `effects:` part is composed from the effect classes (effects/). Every
-model forbids unknown keys so a typo is an error, never ignored.
+`emulator/scenarios/scenario.schema.json` is generated from them, and `scenarios/README.md`
+documents them field by field; the `effects:` part is composed from the effect classes
+(effects/). Every model forbids unknown keys so a typo is an error, never ignored.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class Scenario(Strict):
 
 
 def json_schema() -> dict:
-    """The JSON Schema editors use (scenarios/scenario.schema.json), shorthands included."""
+    """The JSON Schema editors use (emulator/scenarios/scenario.schema.json), shorthands included."""
     schema = Scenario.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     defs = schema["$defs"]

@@ -34,8 +34,9 @@ def test_dockerfile_has_the_promised_shape():
     assert "USER 10001:10001" in text  # non-root
     assert "EXPOSE 8080" in text
     assert 'VOLUME ["/data"]' in text
-    assert "/__admin/health" in text.split("HEALTHCHECK", 1)[1]
-    assert "COPY scenarios /app/scenarios" in text
+    # the probe reads EMULATOR_PORT like serve; the scenarios come inside the package
+    assert 'CMD ["purchase-emulator", "healthcheck"]' in text.split("HEALTHCHECK", 1)[1]
+    assert "COPY scenarios" not in text and "EMULATOR_SCENARIOS_DIR" not in text
     assert 'ENTRYPOINT ["purchase-emulator", "serve"]' in text
 
 
@@ -65,4 +66,4 @@ def test_compose_profiles_wire_the_services_together():
     assert tests["profiles"] == ["ci"]
     assert tests["depends_on"]["emulator"]["condition"] == "service_healthy"
     for svc in ("emulator", "emulator-a"):
-        assert "/__admin/health" in " ".join(services[svc]["healthcheck"]["test"])
+        assert services[svc]["healthcheck"]["test"] == ["CMD", "purchase-emulator", "healthcheck"]

@@ -8,6 +8,7 @@ half-written (an ensemble order has all its lines, each line its lifecycle recor
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sqlite3
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from emulator.serving import children
 from tests.reliability import server
 
 TOTAL = 2000
@@ -164,3 +166,41 @@ def test_sigterm_completes_in_flight_requests(tmp_path):
     assert "purchase-emulator: stopped" in srv.log_text()
     assert not Path(f"{srv.db_path}-wal").exists()  # closed cleanly, WAL checkpointed
     _check_store(srv.db_path, set(range(1, n + 1)))  # (restart itself: the kill -9 test)
+
+
+def _workers(parent: int) -> list[int]:
+    """The worker processes of a `serve --workers N` parent (spawned multiprocessing children,
+    not its resource tracker)."""
+    def spawned(pid: int) -> bool:
+        try:
+            return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    return sorted(pid for pid in children(parent) if spawned(pid))
+
+
+def test_kill_9_of_one_sqlite_worker_loses_no_acknowledged_order(tmp_path):
+    srv = server.start(tmp_path, "--workers", "2")
+    workers = _workers(srv.proc.pid)
+    assert len(workers) == 2, workers
+    killed: list[int] = []
+
+    def on_answer(count: int) -> None:
+        if count >= KILL_AFTER and not killed:
+            killed.append(workers[0])
+            os.kill(workers[0], signal.SIGKILL)
+
+    try:
+        outcome = asyncio.run(_load(srv.base, on_answer))
+        created = {o for o, s in outcome.items() if s == 201}
+        assert killed and len(created) >= KILL_AFTER, (killed, len(created))
+        _check_store(srv.db_path, created)  # every 201 stored, every order whole, integrity ok
+        with httpx.Client(base_url=srv.base, headers=HL) as c:  # the other keeps serving
+            assert c.post("/sandbox/purchase/register",
+                          json=register_body(TOTAL + 1)).status_code == 201
+            assert c.post("/sandbox/purchase/register",
+                          json=register_body(min(created))).status_code == 409
+    finally:
+        server.stop(srv)
+    print(f"\nkill -9 of one of two workers: {len(created)} × 201 of {TOTAL}, all stored")

@@ -83,16 +83,25 @@ def replica(database_url: str, *args: str, **extra: str) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def replica_urls(tmp_path_factory) -> Iterator[tuple[str, str]]:
-    """Replicas A and B on one fresh database, shared by a module's tests (each test works in
-    a sandbox of its own, so state never leaks between tests)."""
+@contextmanager
+def _fresh_database(backend: str, tmp_path_factory) -> Iterator[str]:
+    if backend == "sqlite":  # one file, two processes: `serve --workers N` on SQLite
+        yield f"sqlite:///{tmp_path_factory.mktemp('shared') / 'emulator.db'}"
+        return
+    with throwaway_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def replica_urls(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """Replicas A and B on one fresh database (a SQLite file or PostgreSQL), shared by a
+    module's tests (each test works in a sandbox of its own, so state never leaks)."""
     scenarios = tmp_path_factory.mktemp("scenarios")
     (scenarios / "every-fifth.yaml").write_text(EVERY_FIFTH)
     (scenarios / "three-a-minute.yaml").write_text(THREE_A_MINUTE)
     fixtures = scenarios / "fixtures.yaml"
     fixtures.write_text(FIXTURES)
-    with throwaway_database() as url:
+    with _fresh_database(request.param, tmp_path_factory) as url:
         # started together on an empty database: one migrates, the other waits for it
         # and the same start-up fixtures: loaded once, not once per replica
         with replicas(url, 2, "--scenarios-dir", str(scenarios), "--fixtures",

@@ -1,7 +1,8 @@
-"""Two `purchase-emulator serve` processes on one PostgreSQL behave as one emulator.
+"""Two `purchase-emulator serve` processes on one database (a SQLite file, as `--workers N`
+runs, or PostgreSQL) behave as one emulator.
 
 Each test drives both replicas (A and B) over real sockets: duplicates, rate limits, "every
-5th call", the clock and the journal are all decided by the shared database.
+5th call", the clock, snapshots and the journal are all decided by the shared database.
 """
 
 from __future__ import annotations
@@ -96,3 +97,16 @@ def test_replicas_started_together_loaded_the_fixtures_once(replica_urls):
                           headers=AUTH, timeout=30)
         assert lines.status_code == 200, lines.text
         assert [line["status"] for line in lines.json()] == ["COMPLETED"]
+
+
+def test_a_snapshot_taken_through_a_restores_through_b(two_replicas):
+    a, b = two_replicas
+    assert a.post(REGISTER, headers=AUTH, json=sandbox_body(order=7101, line=1)).status_code == 201
+    name = f"snap-{a.headers['X-Emulator-Sandbox']}"
+    assert a.post("/__admin/snapshots", json={"name": name}).status_code == 201
+    assert b.post(REGISTER, headers=AUTH, json=sandbox_body(order=7102, line=1)).status_code == 201
+    restored = b.post(f"/__admin/snapshots/{name}/restore")
+    assert restored.status_code == 200, restored.text
+    for client in (a, b):  # the order made after the snapshot is gone, on either replica
+        orders = {o["order_id"] for o in client.get("/__admin/orders").json()["orders"]}
+        assert orders == {7101, FIXTURE_ORDER}, orders  # and the start-up fixture

@@ -1,4 +1,5 @@
-"""`serve --workers N`: refused on SQLite with a clear message, one emulator on PostgreSQL."""
+"""`serve --workers N`: one emulator on a SQLite file or PostgreSQL; refused (clearly) on an
+in-memory database the workers could not share."""
 
 from __future__ import annotations
 
@@ -6,24 +7,30 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from emulator.serving import free_port
 from tests.hlconnect.helpers import AUTH, sandbox_body
 from tests.replicas.conftest import EXE, replica, replica_env
 
 
-def test_several_workers_on_sqlite_are_refused_at_start(tmp_path):
+def test_several_workers_on_an_in_memory_database_are_refused_at_start(tmp_path):
     done = subprocess.run([EXE, "serve", "--workers", "2"], capture_output=True, text=True,
-                          env=replica_env(f"sqlite:///{tmp_path / 'e.db'}", free_port()),
-                          timeout=60)
+                          env=replica_env("sqlite://", free_port()), timeout=60, cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.startswith("purchase-emulator: cannot start: --workers 2 needs "
-                                  "PostgreSQL"), done.stderr
-    assert not (tmp_path / "e.db").exists()  # refused before touching anything
+    assert done.stderr.startswith("purchase-emulator: cannot start: --workers 2 needs a "
+                                  "database the workers share"), done.stderr
 
 
-def test_two_workers_on_postgresql_behave_as_one_emulator(pg_url):
-    with replica(pg_url, "--workers", "2") as base, httpx.Client(base_url=base) as client:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'workers.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def test_two_workers_behave_as_one_emulator(shared_url):
+    with replica(shared_url, "--workers", "2") as base, httpx.Client(base_url=base) as client:
         body = sandbox_body(order=8001, line=1)
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from emulator.serving import free_port
+from emulator.serving import free_port, stop_gracefully, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
@@ -37,21 +34,8 @@ def server_process(settings) -> Iterator[str]:
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:  # readiness poll
-            try:
-                if httpx.get(f"{base}/__admin/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if child.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {child.stderr.read().decode()[-2000:]}")
-            time.sleep(0.05)
+        if not wait_healthy(child, port, timeout=30, interval=0.05):
+            raise RuntimeError(f"server did not start: {child.stderr.read().decode()[-2000:]}")
         yield base
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop_gracefully(child, timeout=10)

@@ -14,7 +14,7 @@ from emulator.scenario_engine.cli import schema_text
 from emulator.scenario_engine.loader import ScenarioError, validate_text
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
+SCENARIOS = ROOT / "emulator" / "scenarios"  # the bundled library (package data)
 OPS = {"hlconnect": frozenset({"connector_purchase_register"}), "gmodstore": None}
 
 
@@ -110,7 +110,7 @@ def test_cli_list_shows_bundled_and_user_scenarios(tmp_path, capsys):
 
 def test_committed_json_schema_is_current():
     assert (SCENARIOS / "scenario.schema.json").read_text() == schema_text(), (
-        "run `purchase-emulator scenarios schema --write scenarios/scenario.schema.json`")
+        "run `purchase-emulator scenarios schema --write emulator/scenarios/scenario.schema.json`")
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
@@ -131,7 +131,7 @@ def test_readme_documents_every_field():
 
     from emulator.scenario_engine import schema
 
-    readme = (SCENARIOS / "README.md").read_text()
+    readme = (ROOT / "scenarios" / "README.md").read_text()  # the guide stays at the top
     models, todo = [], [schema.Scenario]  # every model of the format, effects' included
     while todo:
         model = todo.pop()

@@ -35,7 +35,31 @@ def test_runtime_and_test_dependencies_are_pinned():
     assert runtime | test <= set(_pins("requirements-test.lock")), "run scripts/lock.sh"
 
 
+LOCKS = ("requirements.lock", "requirements-test.lock")
+PIN = re.compile(r"^[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+!\-]+$")
+
+
 def test_lock_files_never_name_an_index():
-    for name in ("requirements.lock", "requirements-test.lock"):
+    for name in LOCKS:
         text = (ROOT / name).read_text()
         assert "--index-url" not in text and "--extra-index-url" not in text
+
+
+def test_lock_files_hold_only_pins_never_a_machine_path_or_host():
+    """A `--find-links /local/wheels` (or index, trusted-host, file or URL) line works on one
+    machine only and makes every other install warn: scripts/lock.sh must not emit it."""
+    for name in LOCKS:
+        for number, line in enumerate((ROOT / name).read_text().splitlines(), 1):
+            where = f"{name}:{number}: {line!r}"
+            assert "://" not in line and "file:" not in line, f"{where} names a location"
+            code = line.split("#", 1)[0].strip()
+            if code:
+                assert not code.startswith("-"), f"{where}: an option line (run scripts/lock.sh)"
+                assert PIN.match(code), f"{where}: not a name==version pin"
+
+
+def test_lock_script_keeps_machine_paths_and_hosts_out():
+    script = (ROOT / "scripts" / "lock.sh").read_text()
+    for flag in ("--no-emit-index-url", "--no-emit-trusted-host", "--no-emit-find-links"):
+        assert flag in script
+    assert "--upgrade" not in script  # regenerating keeps the existing pins

@@ -29,7 +29,7 @@ def build_router(vendor: GmodStore) -> APIRouter:
     catalog = vendor.catalog
 
     @router.get("/products", operation_id="admin_gmodstore_products")
-    def list_products(ctx: Ctx):
+    async def list_products(ctx: Ctx):
         data = []
         for product in catalog.products(ctx.sandbox):
             team = catalog.team(ctx.sandbox, product.team_id)
@@ -43,7 +43,7 @@ def build_router(vendor: GmodStore) -> APIRouter:
         return JSONResponse({"data": data})
 
     @router.get("/users", operation_id="admin_gmodstore_users")
-    def list_users(ctx: Ctx):
+    async def list_users(ctx: Ctx):
         data = []
         for user in catalog.users(ctx.sandbox):
             data.append({

@@ -52,7 +52,7 @@ def bearer(header: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def principal_of(request: Request) -> Principal:
+async def principal_of(request: Request) -> Principal:
     """The caller the gate authenticated (routes take it as the `Caller` alias)."""
     return request.state.gms_principal
 

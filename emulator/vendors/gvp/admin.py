@@ -35,7 +35,7 @@ def build_router(vendor: Gvp) -> APIRouter:
     router = APIRouter(prefix="/__admin/gvp", tags=["admin"])
 
     @router.get("/cases", operation_id="admin_gvp_cases")
-    def cases() -> dict:
+    async def cases() -> dict:
         settings = vendor.settings
         anchor = vendor.anchor
         return {

@@ -46,7 +46,10 @@ class GvpUserState(SQLModel, table=True):
 class GvpPurchase(SQLModel, table=True):
     __tablename__ = "gvp_purchase"
     __table_args__ = (UniqueConstraint("sandbox", "purchase_id", name="uq_gvp_purchase"),
-                      Index("ix_gvp_purchase_user", "sandbox", "user_name", "product_id"))
+                      # status last: "a pending purchase of this product?" is a seek, not a
+                      # scan of every (repeatable) credit top-up the user made
+                      Index("ix_gvp_purchase_user", "sandbox", "user_name", "product_id",
+                            "status"))
 
     pk: int | None = Field(default=None, primary_key=True)
     sandbox: str = Field(max_length=64)
