@@ -1,4 +1,5 @@
-"""purchase-emulator: serve | openapi (| scenarios, added by the scenario engine).
+"""purchase-emulator: serve | openapi | coverage | healthcheck (| scenarios, added by the scenario
+engine).
 
 Options left out on the command line fall back to EMULATOR_* environment variables, then to
 the defaults in emulator/settings.py.
@@ -79,9 +80,11 @@ def installed_vendors() -> str:
 
 
 def _add_extension_commands(sub) -> None:
-    """Sub-commands contributed by other modules (e.g. `scenarios`, `healthcheck`)."""
+    """Sub-commands contributed by other modules (`coverage`, `healthcheck`, `scenarios`)."""
+    from emulator.coverage_cli import add_commands as add_coverage
     from emulator.healthcheck import add_command as add_healthcheck
 
+    add_coverage(sub)
     add_healthcheck(sub)
     try:
         from emulator.scenario_engine.cli import add_commands

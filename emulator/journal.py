@@ -39,6 +39,7 @@ class JournalEntry:
     operation: str | None = None
     flavour: str | None = None
     status: int | None = None
+    code: int | None = None  # the vendor's outcome code in the body (ResponseCatalog.answer_code)
     duration_ms: float | None = None
     rules: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)

@@ -217,6 +217,8 @@ class EmulatorPipeline:
             operation=op.operation_id if op else None,
             flavour=op.flavour if op else None,
             status=response.status,
+            code=self.runtime.vendors[op.vendor].answer_code(op.operation_id, response.status,
+                                                             response.body) if op else None,
             duration_ms=round(elapsed * 1000, 3),
             rules=list(ctx.rules),
             effects=list(ctx.effects),

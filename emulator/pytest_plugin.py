@@ -16,6 +16,10 @@ Fixtures:
 - `emulator_sandbox`: a fresh sandbox per test (deleted afterwards): `.url`, `.headers`,
   `.client`, orders, forcing, scenarios, journal verification.
 - `emulator_clock`: that sandbox's virtual clock (`advance`, `advance_to_next_event`, ...).
+
+`--emulator-coverage` prints, at the end of the session, which documented vendor answers the
+session's sandboxes met (each sandbox's report is taken before it is deleted); with
+`--emulator-coverage-fail-under PCT` the session fails below PCT percent.
 """
 
 from __future__ import annotations
@@ -40,12 +44,95 @@ def pytest_addoption(parser) -> None:
                     help="use the purchase-emulator at this URL instead of starting one")
     group.addoption("--emulator-admin-token", default=None,
                     help="admin token of the emulator at --emulator-url")
+    group.addoption("--emulator-coverage", action="store_true", default=False,
+                    help="print which documented vendor answers the session's sandboxes met "
+                         "(-v: with a recipe for each unmet one)")
+    group.addoption("--emulator-coverage-fail-under", default=None, metavar="PCT",
+                    help="fail the session when fewer than PCT percent (0-100) of the "
+                         "documented answers were met (implies --emulator-coverage)")
     parser.addini("emulator_clock_start", default=DEFAULT_CLOCK_START,
                   help="instant the started emulator's clocks are frozen at ('now': running)")
     parser.addini("emulator_fixtures", type="linelist", default=[],
                   help="fixture files loaded by the started emulator (its baseline)")
     parser.addini("emulator_scenarios_dir", type="linelist", default=[],
                   help="extra scenario directories for the started emulator")
+
+
+class ResponseCoverage:
+    """The reports of the sandboxes a session used, merged at the end (--emulator-coverage)."""
+
+    def __init__(self, fail_under: float | None) -> None:
+        self.fail_under = fail_under
+        self.reports: list[dict] = []
+        self.problems: list[str] = []
+        self.verdict: str | None = None
+
+    def take(self, sandbox: Sandbox) -> None:
+        try:
+            self.reports.append(sandbox.admin("GET", "/coverage"))
+        except (EmulatorError, httpx.HTTPError, ValueError) as exc:
+            self.problems.append(f"sandbox {sandbox.id}: {exc}")
+
+    def merged(self) -> dict | None:
+        from emulator.coverage_report import merge
+
+        usable = [r for r in self.reports if "responses" in r]
+        return merge(usable) if usable else None
+
+
+COVERAGE = pytest.StashKey[ResponseCoverage]()
+
+
+def pytest_configure(config) -> None:
+    raw = config.getoption("--emulator-coverage-fail-under")
+    fail_under = None
+    if raw is not None:
+        try:
+            fail_under = float(raw)
+        except ValueError:
+            fail_under = -1.0
+        if not 0 <= fail_under <= 100:
+            raise pytest.UsageError(
+                f"--emulator-coverage-fail-under must be from 0 to 100, not {raw!r}")
+    if fail_under is not None or config.getoption("--emulator-coverage"):
+        config.stash[COVERAGE] = ResponseCoverage(fail_under)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    coverage = session.config.stash.get(COVERAGE, None)
+    if coverage is None or coverage.fail_under is None:
+        return
+    merged = coverage.merged()
+    percent = merged["responses_percent"] if merged else 0.0
+    if percent < coverage.fail_under:
+        coverage.verdict = (f"FAIL: {percent}% of the documented answers met, below "
+                            f"--emulator-coverage-fail-under {coverage.fail_under:g}%")
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        coverage.verdict = f"{percent}% met: at least {coverage.fail_under:g}% as required"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    coverage = config.stash.get(COVERAGE, None)
+    if coverage is None:
+        return
+    from emulator.coverage_report import render_text
+
+    terminalreporter.section("purchase-emulator response coverage")
+    merged = coverage.merged()
+    if merged is None:
+        terminalreporter.write_line("no emulator sandbox was used: nothing to report")
+    else:
+        verbose = config.getoption("verbose") > 0
+        text = render_text(merged, recipes=verbose, met=verbose,
+                           title=f" ({len(coverage.reports)} sandbox(es))")
+        for line in text.splitlines():
+            terminalreporter.write_line(line)
+    for problem in coverage.problems:
+        terminalreporter.write_line(f"not counted: {problem}")
+    if coverage.verdict:
+        terminalreporter.write_line(coverage.verdict)
 
 
 class EmulatorError(AssertionError):
@@ -228,12 +315,16 @@ def purchase_emulator(request, tmp_path_factory) -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def emulator_sandbox(purchase_emulator: EmulatorServer) -> Iterator[Sandbox]:
-    """A fresh sandbox for one test, deleted afterwards."""
+def emulator_sandbox(request, purchase_emulator: EmulatorServer) -> Iterator[Sandbox]:
+    """A fresh sandbox for one test, deleted afterwards (its coverage taken first when
+    --emulator-coverage is on)."""
     sandbox = purchase_emulator.new_sandbox()
     try:
         yield sandbox
     finally:
+        coverage = request.config.stash.get(COVERAGE, None)
+        if coverage is not None:
+            coverage.take(sandbox)
         sandbox.close()
         purchase_emulator.admin("DELETE", f"/sandboxes/{sandbox.id}", expect=(204, 404))
 

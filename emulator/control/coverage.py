@@ -1,4 +1,5 @@
-"""/__admin/coverage: which states and transitions of each vendor's lifecycles traffic reached.
+"""/__admin/coverage: which states and transitions of each vendor's lifecycles traffic reached,
+and which documented answers of each vendor it met (responses.py).
 
 Built from the declared StateMachines (`emulator.lifecycle.machines()`) and the recorded
 TransitionRecord rows, so a team sees the edge cases its client tests never exercised.
@@ -11,17 +12,24 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from emulator.control.models import SandboxRow
+from emulator.control.responses import responses_report
 from emulator.deps import Ctx, RuntimeDep
+from emulator.errors import NotFound
 from emulator.lifecycle.machine import TransitionRecord, machines
 
 router = APIRouter(prefix="/__admin", tags=["admin"])
 
 
 @router.get("/coverage", operation_id="admin_coverage")
-def coverage(*, all_sandboxes: bool = False, runtime: RuntimeDep,
+def coverage(*, all_sandboxes: bool = False, vendor: str | None = None, runtime: RuntimeDep,
              ctx: Ctx) -> dict:
-    """Per machine: states and transitions exercised vs never reached (request's sandbox,
-    or every sandbox with `all_sandboxes=true`; snapshots never count)."""
+    """Per machine: states and transitions exercised vs never reached; per documented answer:
+    how often it was met, and a recipe (request's sandbox, or every sandbox with
+    `all_sandboxes=true`; snapshots never count). `vendor` narrows both to one vendor."""
+    if vendor is not None and vendor not in runtime.vendors:
+        raise NotFound(f"unknown vendor {vendor!r}: installed are "
+                       f"{', '.join(sorted(runtime.vendors))}")
+    vendors = {name: v for name, v in runtime.vendors.items() if vendor in (None, name)}
     query = select(col(TransitionRecord.machine), col(TransitionRecord.from_state),
                    col(TransitionRecord.to_state), func.count()).group_by(
         col(TransitionRecord.machine), col(TransitionRecord.from_state), col(TransitionRecord.to_state))
@@ -32,19 +40,21 @@ def coverage(*, all_sandboxes: bool = False, runtime: RuntimeDep,
         query = query.where(col(TransitionRecord.sandbox) == ctx.sandbox)
     with runtime.db.read_session() as session:
         counts = session.execute(query).all()
+        sandboxes = list(session.execute(live).scalars()) if all_sandboxes else [ctx.sandbox]
 
     report = []
     for name, machine in sorted(machines().items()):
-        vendor = name.partition(".")[0]
-        if vendor not in runtime.vendors:
+        owner = name.partition(".")[0]
+        if owner not in vendors:
             continue
         seen = [(f, t, n) for m, f, t, n in counts if m == name]
-        report.append(_machine_report(name, vendor, machine, seen))
+        report.append(_machine_report(name, owner, machine, seen))
     total = sum(m["states"]["total"] + m["transitions"]["total"] for m in report)
     covered = sum(m["states"]["covered"] + m["transitions"]["covered"] for m in report)
+    entries = (entry for sandbox in sandboxes for entry in runtime.journal.entries(sandbox))
     return {"sandbox": None if all_sandboxes else ctx.sandbox,
             "percent": round(100 * covered / total, 1) if total else 0.0,
-            "machines": report}
+            "machines": report, **responses_report(vendors, entries)}
 
 
 def _machine_report(name: str, vendor: str, machine, seen: list[tuple]) -> dict:

@@ -9,13 +9,16 @@ What a vendor declares is grouped by what it serves, each part with working defa
 - `ScenarioFacts`: what the scenario engine asks of a request or an answer (success, buyer
   country, the caller's token) and the vendor's documented answers for injected faults;
 - `AdminHooks`: the control plane's view of its resources (list, show, force, fixtures, the
-  next clock event, reset).
+  next clock event, reset);
+- `ResponseCatalog`: its documented answers, a recipe for reaching each on a fresh emulator,
+  and which of them a journaled answer was (the response-coverage report).
 
 `Vendor` adds identity (name, title, settings model, tables) and start-up hooks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -30,7 +33,9 @@ from emulator.clock import ClockRegistry
 from emulator.db import Database
 from emulator.errors import BadRequest, DomainError, RateLimited, ServerError, Unprocessable
 from emulator.geo import IpCountryTable
-from emulator.operations import Operation
+from emulator.journal import JournalEntry
+from emulator.operations import ADMIN_PREFIX, Operation
+from emulator.recipes import Recipe
 from emulator.settings import CoreSettings
 from emulator.vendors.documented import DocumentedAnswer, documented_answer
 
@@ -41,8 +46,8 @@ if TYPE_CHECKING:
     from emulator.context import RequestContext
     from emulator.http import CapturedResponse, RequestFacts
 
-__all__ = ["AdminHooks", "DocumentedAnswer", "Host", "HttpSurface", "Operation", "Redaction",
-           "ScenarioFacts", "Vendor", "VendorSettings"]
+__all__ = ["AdminHooks", "DocumentedAnswer", "Host", "HttpSurface", "Operation", "Outcome",
+           "Recipe", "Redaction", "ResponseCatalog", "ScenarioFacts", "Vendor", "VendorSettings"]
 
 
 class Host(Protocol):
@@ -230,7 +235,55 @@ class AdminHooks:
         `tables()` is cleared generically); drop anything derived from them."""
 
 
-class Vendor(HttpSurface, ScenarioFacts, AdminHooks):
+@dataclass(frozen=True)
+class Outcome:
+    """One documented answer of an operation: an HTTP status, or (for a vendor whose answers
+    carry their own code, like GVP's StatusCode) a code within it; `outcome` names it."""
+
+    operation: str
+    status: int
+    outcome: str
+    code: int | None = None
+    recipe: Recipe | None = None
+
+
+class ResponseCatalog:
+    """The vendor's documented answers and how to reach each (GET /__admin/coverage lists them
+    with how often the sandbox's journal saw each). The default reads the contract fragment:
+    one outcome per (operation, documented HTTP status) of the vendor's own paths."""
+
+    if TYPE_CHECKING:  # provided by HttpSurface in every Vendor
+        @classmethod
+        def documented_operations(cls) -> dict[str, dict[str, Any]]: ...
+
+    def documented_outcomes(self) -> list[Outcome]:
+        recipes = self.response_recipes()
+        found = []
+        for operation_id, op in self.documented_operations().items():
+            if op["path"].startswith(ADMIN_PREFIX):
+                continue
+            for status in op.get("responses") or {}:
+                if str(status).isdigit():  # not `default` or a range
+                    code = int(status)
+                    found.append(Outcome(operation_id, code, _reason(code),
+                                         recipe=recipes.get((operation_id, code))))
+        return found
+
+    def response_recipes(self) -> Mapping[tuple[str, int], Recipe]:
+        """(operation, status) → how to get that answer on a fresh emulator."""
+        return {}
+
+    def answer_code(self, operation_id: str, status: int, body: bytes) -> int | None:
+        """The vendor's own outcome code in an answer's body (kept in the journal entry). Runs
+        for every journaled answer: a prefix check, never a parse of the whole body."""
+        return None
+
+    def outcome_of(self, entry: JournalEntry) -> str:
+        """Which documented outcome (its `outcome` name) a journaled answer was."""
+        return _reason(entry.status or 0)
+
+
+class Vendor(HttpSurface, ScenarioFacts, AdminHooks, ResponseCatalog):
     name: ClassVar[str]
     title: ClassVar[str]
     #: where the vendor lives on the port, for banners and the contract's description

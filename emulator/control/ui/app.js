@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { sandbox: localStorage.getItem("emulator.sandbox") || "default", open: new Set() };
+const state = { sandbox: localStorage.getItem("emulator.sandbox") || "default", open: new Set(),
+                openOperations: new Set(), responses: "" };
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -185,6 +186,7 @@ async function loadScenarios() {
 
 async function loadCoverage() {
   const data = await api("GET", "/coverage");
+  renderResponses(data);
   $("#coverage").classList.remove("muted");
   $("#coverage").replaceChildren(el("div", {}, `overall ${data.percent}%`),
     ...data.machines.map((m) => el("div", {},
@@ -193,6 +195,73 @@ async function loadCoverage() {
       ` ${m.percent}%  · never reached: `,
       el("span", { class: "muted" }, [...m.states.missing,
         ...m.transitions.missing.map((t) => `${t.from}→${t.to}`)].join(", ") || "nothing"))));
+}
+
+// the documented answers: per vendor and operation, met ones with their count, unmet ones
+// with their recipe and a copy button (re-drawn only when the report changes)
+function renderResponses(data) {
+  const unmetOnly = $("#responses-unmet").checked;
+  const key = JSON.stringify([unmetOnly, data.responses.map((o) => o.seen)]);
+  if (key === state.responses) return;
+  state.responses = key;
+  const byOperation = new Map();
+  for (const o of data.responses) {
+    const op = `${o.vendor}/${o.operation}`;
+    if (!byOperation.has(op)) byOperation.set(op, []);
+    byOperation.get(op).push(o);
+  }
+  const totals = new Map(data.responses_by_operation.map((t) => [`${t.vendor}/${t.operation}`, t]));
+  const blocks = [el("div", {}, `overall ${data.responses_percent}% of the documented answers met`)];
+  for (const v of data.responses_by_vendor) {
+    blocks.push(el("div", { class: "vendor" }, `${v.vendor} `,
+      el("span", { class: "bar" }, el("i", { style: `width:${v.percent}%` })),
+      el("span", { class: "muted" }, ` ${v.met}/${v.total} (${v.percent}%)`)));
+    for (const [op, outcomes] of byOperation) {
+      if (!op.startsWith(v.vendor + "/")) continue;
+      const t = totals.get(op);
+      const shown = outcomes.filter((o) => !unmetOnly || !o.seen);
+      const details = el("details", { class: "operation", "data-operation": op,
+          ...(state.openOperations.has(op) ? { open: "" } : {}),
+          ontoggle: (e) => { if (e.target.open) state.openOperations.add(op);
+                             else state.openOperations.delete(op); } },
+        el("summary", {}, el("span", { class: "mono" }, op.split("/")[1]), " ",
+          el("span", { class: "bar" }, el("i", { style: `width:${t.percent}%` })),
+          el("span", { class: "muted" }, ` ${t.met}/${t.total} met`)),
+        el("ul", { class: "outcomes" }, shown.map(outcomeItem)));
+      blocks.push(details);
+    }
+  }
+  $("#responses").classList.remove("muted");
+  $("#responses").replaceChildren(...blocks);
+}
+
+function outcomeItem(o) {
+  const name = `${o.status}${o.code === null ? "" : " code " + o.code} ${o.outcome}`;
+  const item = el("li", { "data-outcome": `${o.vendor}/${o.operation}/${o.status}/${o.outcome}`,
+                          "data-met": String(o.seen > 0) },
+    el("span", { class: `badge ${o.seen ? "ok" : "bad"}` }, o.seen ? `met ×${o.seen}` : "unmet"),
+    " ", el("span", { class: "mono" }, name));
+  if (!o.seen) {
+    item.append(" ", el("button", { class: "copy-recipe", title: "copy the recipe",
+                                    onclick: () => copyRecipe(o, name) }, "copy"),
+                el("pre", { class: "recipe" }, o.how || "no recipe: the vendor gives none"));
+  }
+  return item;
+}
+
+async function copyRecipe(o, name) {
+  const text = o.how || "";
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {  // no clipboard API (a page not served from a secure origin): the old way
+    const area = el("textarea", { style: "position:fixed;opacity:0" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  say(`copied the recipe for ${o.vendor} ${o.operation} ${name}`);
 }
 
 // -- wiring ------------------------------------------------------------------------------
@@ -226,6 +295,7 @@ $("#freeze").addEventListener("click", () => act("clock frozen", () => api("POST
 $("#resume").addEventListener("click", () => act("clock running", () => api("POST", "/clock/resume")));
 $("#reset").addEventListener("click", () => act(`sandbox ${state.sandbox} reset`,
   () => api("POST", "/reset")));
+$("#responses-unmet").addEventListener("change", () => refresh());
 $("#sandbox").addEventListener("change", (e) => {
   selectSandbox(e.target.value);
   refresh();

@@ -54,6 +54,7 @@ class GmodStore(Vendor):
         self.tokens = {token: Principal(token, t.user_id, frozenset(t.scopes))
                        for token, t in cfg.tokens.items()}
         self.limits = RateLimiter(runtime.db, self.name)
+        self._recipes: dict | None = None
 
     def warm(self) -> None:
         self.catalog.base  # noqa: B018 - generates the seeded catalogue
@@ -124,6 +125,14 @@ class GmodStore(Vendor):
         if "Retry-After" not in merged:
             merged["Retry-After"] = str(self.settings.rate_window_seconds)
         return super().rate_limited(message, merged, path)
+
+    # -- documented answers (the response-coverage report) ---------------------------------
+    def response_recipes(self):
+        from emulator.vendors.gmodstore.recipes import recipes
+
+        if self._recipes is None:
+            self._recipes = recipes(self.settings)
+        return self._recipes
 
     # -- control plane --------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:

@@ -83,10 +83,10 @@ def render(settings: GvpSettings, exc: DomainError, http_status: int | None = No
 def classify_error(settings: GvpSettings, exc: DomainError) -> tuple[str, int]:
     """(exception name, HTTP status) for any domain error raised on a GVP path."""
     if isinstance(exc, GvpException):
-        return exc.exception, _domain_status(settings, exc.exception)
+        return exc.exception, domain_status(settings, exc.exception)
     if isinstance(exc, Unprocessable):
         name = "InvalidParameterException"
-        return name, _domain_status(settings, name)
+        return name, domain_status(settings, name)
     if isinstance(exc, NotFound):
         return "EndpointNotFoundException", 404
     if isinstance(exc, MethodNotAllowed):
@@ -95,7 +95,7 @@ def classify_error(settings: GvpSettings, exc: DomainError) -> tuple[str, int]:
         return "TooManyRequestsException", 429
     if isinstance(exc, AmbiguousCredentials):  # two Authorization headers: a bad signature
         name = "InvalidSignatureException"
-        return name, _domain_status(settings, name)
+        return name, domain_status(settings, name)
     return "GenericError", exc.status
 
 
@@ -118,7 +118,7 @@ def _header_safe(text: str) -> str:
     return "".join(c if 32 <= ord(c) < 127 else "?" for c in text)[:500]
 
 
-def _domain_status(settings: GvpSettings, exception: str) -> int:
+def domain_status(settings: GvpSettings, exception: str) -> int:
     if settings.http_status_mode == "mapped":
         return settings.http_status.get(exception, 200)
     return 200

@@ -47,6 +47,7 @@ class HLConnect(Vendor):
 
         self.catalog = Catalog(runtime.settings.seed, self.settings.catalogue_size)
         self.service = HLService(self)
+        self._recipes: dict | None = None
 
     # -- wiring --------------------------------------------------------------------------
     def warm(self) -> None:
@@ -129,6 +130,14 @@ class HLConnect(Vendor):
                    if str(img.get("url", "")).startswith("/") else img.get("url")}
                   for img in asset.get("images") or []]
         return {**asset, "images": images}
+
+    # -- documented answers (the response-coverage report) -------------------------------
+    def response_recipes(self):
+        from emulator.vendors.hlconnect.recipes import recipes
+
+        if self._recipes is None:
+            self._recipes = recipes(self.settings)
+        return self._recipes
 
     # -- control plane -------------------------------------------------------------------
     def admin_resources(self, session, sandbox: str) -> list[dict]:
