@@ -2,7 +2,9 @@
 built once per session from the README's `docker build` line, and cleanup of all they start.
 
 The container tests run last, and the image build starts in the background as soon as the run
-is collected, so everything before them overlaps it (tests/ship/build.py).
+is collected, so everything before them overlaps it (tests/ship/build.py). Under pytest-xdist the
+controller, which collects and runs nothing itself, builds while the workers test; a worker's
+`image` fixture then builds again under the same lock, which the layer cache makes quick.
 """
 
 from __future__ import annotations
@@ -43,18 +45,31 @@ def _uses_podman(item) -> bool:
     return "podman_ready" in getattr(item, "fixturenames", ())
 
 
+def _start_build(config) -> None:
+    global _started
+    if _started is None and not config.option.collectonly and containers.missing_tools() is None:
+        containers.env()  # the configuration files, written before the thread starts
+        _started = build.Background(_build)
+
+
+def _xdist_controller(config) -> bool:
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", 0))
+
+
+def pytest_sessionstart(session):
+    if _xdist_controller(session.config):
+        _start_build(session.config)
+
+
 @pytest.hookimpl(trylast=True)  # after -k/-m deselection
 def pytest_collection_modifyitems(config, items):
-    global _started
     ship = [item for item in items if _uses_podman(item)]
     if not ship:
         return
     chosen = {id(item) for item in ship}
     items[:] = [item for item in items if id(item) not in chosen] + ship
-    wants_image = any("image" in item.fixturenames for item in ship)
-    if wants_image and not config.option.collectonly and containers.missing_tools() is None:
-        containers.env()  # the configuration files, written before the thread starts
-        _started = build.Background(_build)
+    if not hasattr(config, "workerinput") and any("image" in item.fixturenames for item in ship):
+        _start_build(config)  # no xdist: this process builds while the others test
 
 
 def pytest_sessionfinish(session, exitstatus):
