@@ -30,7 +30,8 @@ def shared_url(request, tmp_path):
 
 
 def test_two_workers_behave_as_one_emulator(shared_url):
-    with replica(shared_url, "--workers", "2") as base, httpx.Client(base_url=base) as client:
+    with replica(shared_url, "--workers", "2") as base, \
+            httpx.Client(base_url=base, timeout=30) as client:  # a busy CI machine
         body = sandbox_body(order=8001, line=1)
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(

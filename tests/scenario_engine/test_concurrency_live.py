@@ -77,6 +77,7 @@ def test_thousand_concurrent_httpx_requests_are_not_queued(lagging):
     durations = sorted(entry["duration_ms"] for entry in journal["requests"])
     print(f"server-side durations: median {durations[500]:.0f} ms, max {durations[-1]:.0f} ms")
     assert len(durations) == 1000 and durations[0] >= 500
-    # queued behind one another, the last would wait 1,000 × 500 ms; awaited, all take ~500 ms
-    # plus the time the busy loop needs to send 1,000 answers
-    assert durations[500] < 2500 and durations[-1] < 5000, (durations[500], durations[-1])
+    # queued behind one another, the last would wait 1,000 × 500 ms; slept in a 40-thread pool,
+    # the median 6.2 s and the last 12.5 s; awaited, all take ~500 ms plus the time the loop
+    # needs to send 1,000 answers (2.9 s at the median with the suite's other worker busy)
+    assert durations[500] < 5000 and durations[-1] < 10000, (durations[500], durations[-1])
