@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from emulator.errors import BadRequest
-from emulator.vendors.gmodstore.models import GmsPurchase
+from emulator.vendors.gmodstore.models import REVOKED, GmsPurchase
 
 FILTER_KEYS = ("revoked", "userId", "productId")
 FILTER_QUOTE = 80  # characters of a malformed filter quoted back in the 400
@@ -34,7 +35,12 @@ class Invalid(BadRequest):
 
 
 def rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(ts))
+
+
+@lru_cache(maxsize=4096)  # a page formats 48 instants, many of them seen on the last page
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def purchase_out(row: GmsPurchase) -> dict[str, Any]:
@@ -42,7 +48,7 @@ def purchase_out(row: GmsPurchase) -> dict[str, Any]:
         "id": row.id,
         "userId": row.user_id,
         "productId": row.product_id,
-        "revoked": row.revoked,
+        "revoked": row.status == REVOKED,  # an ORM row or a Core row alike
         "createdAt": rfc3339(row.created_at),
         "updatedAt": rfc3339(row.updated_at),
     }

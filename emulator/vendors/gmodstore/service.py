@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from emulator.db import table
 from emulator.errors import Forbidden, NotFound
 from emulator.lifecycle import StateMachine
 from emulator.vendors.gmodstore.catalog import Catalog, Product
@@ -88,14 +90,24 @@ class PurchaseService:
         query = parse_list_query(items, self.default_per_page)
         scope = {"sandbox": sandbox, "product": product_id, "filters": query.filters}
         position = self.codec.decode(query.cursor, **scope) if query.cursor else None
-        base = _filtered(sandbox, product_id, query.filters)
         n = query.per_page
+        if position is None:  # the first page, the common case: one prebuilt statement
+            with self.db.quick_engine.connect() as conn:
+                rows = conn.execute(_first_page(frozenset(query.filters)),
+                                    _params(sandbox, product_id, query.filters, n + 1)).all()
+            more_next, rows = len(rows) > n, rows[:n]
+            last = _pos(rows[-1], "next") if rows else None
+            next_cursor = self.codec.encode(last, **scope) if more_next else None
+            return {"data": [purchase_out(r) for r in rows],
+                    "cursors": {"next": next_cursor, "prev": None},  # nothing comes before
+                    "meta": {"perPage": n}}
+        base = _filtered(sandbox, product_id, query.filters)
         with self.db.read_session() as session:
-            if position is None or position.direction == "next":
+            if position.direction == "next":
                 stmt = base.order_by(GmsPurchase.created_at, GmsPurchase.pk)
                 if position is not None:
                     stmt = stmt.where(_after(position))
-                rows = list(session.execute(stmt.limit(n + 1)).scalars())
+                rows = list(session.execute(stmt.limit(n + 1)).all())
                 more_next, rows = len(rows) > n, rows[:n]
                 # an empty page after a cursor: "prev" is everything up to and including it
                 first = _pos(rows[0], "prev") if rows else (
@@ -105,7 +117,7 @@ class PurchaseService:
             else:
                 stmt = base.where(_before(position)).order_by(
                     GmsPurchase.created_at.desc(), GmsPurchase.pk.desc())
-                rows = list(session.execute(stmt.limit(n + 1)).scalars())
+                rows = list(session.execute(stmt.limit(n + 1)).all())
                 more_prev, rows = len(rows) > n, rows[:n][::-1]
                 first = _pos(rows[0], "prev") if rows else None
                 last = _pos(rows[-1], "next") if rows else Position(
@@ -176,9 +188,32 @@ def _commit(session, field_name: str) -> None:
         raise Invalid(field_name, DUPLICATE) from None
 
 
+_COLUMNS = table(GmsPurchase).c
+_FILTER_COLUMNS = {"revoked": _COLUMNS.status, "userId": _COLUMNS.user_id,
+                   "productId": _COLUMNS.product_id}
+
+
+@lru_cache(maxsize=16)
+def _first_page(filter_keys: frozenset[str]):
+    """The first page's statement for this set of filters, built once: building it per request
+    cost more than running it (CPU per list 2.3 ms before)."""
+    stmt = select(*_COLUMNS).where(_COLUMNS.sandbox == bindparam("sb"),
+                                   _COLUMNS.product_id == bindparam("product"))
+    for key in sorted(filter_keys):
+        stmt = stmt.where(_FILTER_COLUMNS[key] == bindparam(f"f_{key}"))
+    return stmt.order_by(_COLUMNS.created_at, _COLUMNS.pk).limit(bindparam("n"))
+
+
+def _params(sandbox: str, product_id: str, filters: dict, n: int) -> dict:
+    params = {"sb": sandbox, "product": product_id, "n": n}
+    for key, value in filters.items():
+        params[f"f_{key}"] = (REVOKED if value else ACTIVE) if key == "revoked" else value
+    return params
+
+
 def _filtered(sandbox: str, product_id: str, filters: dict):
-    stmt = select(GmsPurchase).where(GmsPurchase.sandbox == sandbox,
-                                     GmsPurchase.product_id == product_id)
+    stmt = select(*_COLUMNS).where(GmsPurchase.sandbox == sandbox,
+                                   GmsPurchase.product_id == product_id)
     if "revoked" in filters:
         stmt = stmt.where(GmsPurchase.status == (REVOKED if filters["revoked"] else ACTIVE))
     if "userId" in filters:
