@@ -60,6 +60,10 @@ class JournalRow(SQLModel, table=True):
 
 
 _STORED = [f.name for f in fields(JournalEntry) if f.name != "id"]
+_INSERT_SQL = "INSERT INTO journal_entry (sandbox, data) VALUES (?, ?)"
+# what lies below the sandbox's newest `size` entries, in one statement (the index's order)
+_PRUNE_SQL = ("DELETE FROM journal_entry WHERE sandbox = ? AND id <= (SELECT id FROM "
+              "journal_entry WHERE sandbox = ? ORDER BY id DESC LIMIT 1 OFFSET ?)")
 INLINE_GAP = 0.002  # seconds between entries above which the journal writes inline
 
 
@@ -83,7 +87,6 @@ class Journal:
         self._since_prune: dict[str, int] = {}
         self._lock = threading.Lock()
         self._table = table(JournalRow)
-        self._insert = insert(self._table).returning(self._table.c.id)
 
         self._insert_many = insert(self._table)
         # Group commit: requests hand their entries to one writer thread and wait for the
@@ -141,21 +144,22 @@ class Journal:
             writer.shutdown(wait=True)
 
     def record_many(self, entries: list[JournalEntry]) -> None:
-        rows = [{"sandbox": entry.sandbox,
-                 "data": orjson.dumps({name: getattr(entry, name) for name in _STORED},
-                                      option=orjson.OPT_NON_STR_KEYS).decode()}
+        rows = [(entry.sandbox, orjson.dumps({name: getattr(entry, name) for name in _STORED},
+                                             option=orjson.OPT_NON_STR_KEYS).decode())
                 for entry in entries]
-        # a Core connection and a prebuilt statement, not an ORM session; PostgreSQL:
-        # autocommit statements on Database.quick_engine (one round trip each)
-        with (self.db.write_connection() if self.db.is_sqlite
-              else self.db.quick_engine.connect()) as conn:
-            if len(rows) == 1:
-                entries[0].id = conn.execute(self._insert, rows[0]).scalar_one()
-            else:
-                conn.execute(self._insert_many, rows)
-            for sandbox in {entry.sandbox for entry in entries}:
-                if self._due(sandbox, sum(entry.sandbox == sandbox for entry in entries)):
-                    self._prune(conn, sandbox)
+        due = [sandbox for sandbox in {entry.sandbox for entry in entries}
+               if self._due(sandbox, sum(entry.sandbox == sandbox for entry in entries))]
+        if self.db.is_sqlite:  # the DBAPI directly (Database.raw_write says why)
+            with self.db.raw_write() as cursor:
+                cursor.executemany(_INSERT_SQL, rows)
+                for sandbox in due:
+                    cursor.execute(_PRUNE_SQL, (sandbox, sandbox, self.size))
+            return
+        # PostgreSQL: autocommit statements on Database.quick_engine (one round trip each)
+        with self.db.quick_engine.connect() as conn:
+            conn.execute(self._insert_many, [{"sandbox": s, "data": d} for s, d in rows])
+            for sandbox in due:
+                self._prune(conn, sandbox)
 
     def _due(self, sandbox: str, added: int = 1) -> bool:
         """Prune each sandbox every size/10 of this process's records (reads stay exact)."""
