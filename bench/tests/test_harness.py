@@ -5,8 +5,6 @@ Fast and self-contained: no npm, no peers; the one wrk run is skipped when wrk i
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from bench import bodies, checks, compare, seed
@@ -14,6 +12,7 @@ from bench import report as rep
 from bench.paced import info_requests, percentile, run_paced
 from bench.wrk import parse_output, run_wrk
 from emulator.vendors.hlconnect.schemas import SandboxPurchaseRegisterRequest
+from tests.support import needs
 from tests.support.live_server import live_server
 
 HL = {"Authorization": "Bearer hl-demo-token"}
@@ -110,7 +109,7 @@ def test_results_block_replaces_itself_and_keeps_the_prose(tmp_path):
 
 
 def test_chart_is_a_png(tmp_path):
-    pytest.importorskip("matplotlib")
+    needs.module("matplotlib")
     png = tmp_path / "chart.png"
     assert rep.write_chart(png, _report())
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -138,9 +137,8 @@ def test_open_loop_client_and_wrk_against_a_live_emulator(tmp_path, make_setting
         assert 0 < paced.p50_ms <= paced.p99_ms <= paced.max_ms
         missing = run_paced(port, info_requests(21, 30), rate=100, seconds=0.1)
         assert missing.errors == 10  # 404s count as errors, not as answers
-        if shutil.which("wrk") is None:
-            pytest.skip("wrk is not installed")
-        result = run_wrk("wrk", base, "info", {"lo": 1, "hi": 20}, threads=1,
+        wrk = needs.tool("wrk")
+        result = run_wrk(wrk, base, "info", {"lo": 1, "hi": 20}, threads=1,
                          connections=2, duration=1)
         assert result.requests > 0 and result.errors == 0
         assert result.statuses == {"200": result.requests}

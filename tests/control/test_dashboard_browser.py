@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from emulator.vendors.registry import vendor_classes
 from tests.conftest import FIXED_START
 from tests.control.conftest import TOY_AUTH
 from tests.control.toy import Toy
+from tests.support import needs
 from tests.support.live_server import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -32,10 +32,7 @@ def server(tmp_path):
 
 
 def test_dashboard_advance_completes_an_order(server):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium, sync_api = needs.browser()
 
     http = httpx.Client(base_url=server, timeout=10)
     assert http.post("/toy/orders", json={"item": "lantern", "seconds": 60},

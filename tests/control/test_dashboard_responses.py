@@ -4,8 +4,6 @@ button; replaying the copied recipe turns the answer to met. Screenshot saved.""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import httpx
@@ -13,6 +11,7 @@ import pytest
 
 from emulator.recipes import Recipe, Step, replay
 from tests.conftest import FIXED_START
+from tests.support import needs
 from tests.support.live_server import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -23,20 +22,6 @@ REGISTER = "hlconnect/connector_purchase_register_sandbox"
 UNPROCESSABLE = f'[data-outcome="{REGISTER}/422/Unprocessable Entity"]'
 
 
-def _browser_or_skip():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    missing = None if chromium else "chromium is not installed"
-    try:
-        from playwright import sync_api
-    except ImportError:
-        sync_api, missing = None, missing or "playwright is not installed"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing} (CI must run the browser test)")
-        pytest.skip(missing)
-    return chromium, sync_api
-
-
 @pytest.fixture
 def server(make_settings):
     with live_server(make_settings(admin_token=ADMIN_TOKEN, clock_start=FIXED_START)) as base:
@@ -44,7 +29,7 @@ def server(make_settings):
 
 
 def test_responses_panel_shows_unmet_answers_with_recipes_and_copies_one(server):
-    chromium, sync_api = _browser_or_skip()
+    chromium, sync_api = needs.browser()
     http = httpx.Client(base_url=server, timeout=10)
     body = {"asset_id": 1000001, "country_code": "US", "quantity": 1, "order_number": 1,
             "order_line_id": 1, "line_item_price": 4.99, "unit_price": 4.99, "customer": "c"}

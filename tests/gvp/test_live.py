@@ -3,7 +3,6 @@ flow works in headless Chromium (Python Playwright)."""
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.support import needs
 from tests.support.live_server import live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -50,10 +50,7 @@ def test_concurrent_ewallet_purchases_never_overdraw(server):
 
 
 def test_paypal_redirect_flow_in_headless_chromium(server):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium, sync_api = needs.browser()
     token = _login(server, "rich", "rich123")
     shop = f"{server}/__admin/health"  # any page the emulator serves stands in for the shop
     purchase = _buy(server, token, 6003, "PayPal", returnURL=f"{shop}?back=ok",

@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 
 from emulator.app import create_app
 from tests.reliability import server
+from tests.support import needs
 
 HL = {"Authorization": "Bearer hl-demo-token"}
 GMS = {"Authorization": "Bearer gms-demo-token"}
@@ -145,8 +146,8 @@ def _fill(disk: Path) -> Path:
 
 
 def test_full_disk_answers_500_then_recovers(faulty):
-    if faulty.tmpfs is None:
-        pytest.skip(f"cannot mount a tmpfs to fill (needs root): {faulty.mount_error}")
+    needs.require(faulty.tmpfs is not None,
+                  f"cannot mount a tmpfs to fill (needs root): {faulty.mount_error}")
     w = Writes(faulty.base)
     w.n = 200
     assert_served(w.all())
@@ -161,8 +162,8 @@ def test_full_disk_answers_500_then_recovers(faulty):
     _integrity(faulty.db_path)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to drop CAP_DAC_OVERRIDE from a child")
 def test_read_only_database_file_answers_500_then_recovers(tmp_path, make_settings):
+    needs.require(os.geteuid() == 0, "needs root to drop CAP_DAC_OVERRIDE from a child")
     db = tmp_path / "emulator.db"
     app = create_app(make_settings(database_url=f"sqlite:///{db}"))
     with TestClient(app) as first:  # tables, rows and a sandbox exist

@@ -18,7 +18,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.ship.containers import CACHE, alive, locked, podman, require, run
+from tests.ship.containers import CACHE, alive, locked, podman, run
+from tests.support.needs import require
 
 BASE_IMAGE = "docker.io/library/python:3.11-slim"
 SUITE = "bookworm"

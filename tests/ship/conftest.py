@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.ship import build, containers, readme
+from tests.support import needs
 
 _started: build.Background | None = None
 _prepared = threading.Lock()
@@ -83,7 +84,7 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def podman_ready():
     reason = containers.missing_tools()
-    containers.require(reason is None, reason or "")
+    needs.require(reason is None, reason or "")
     _prepare()
     yield
     containers.sweep(owner=os.getpid())  # a safety net: each fixture removes its own
@@ -98,5 +99,5 @@ def image(podman_ready) -> str:
 @pytest.fixture(scope="session")
 def podman_compose(podman_ready) -> str:
     tool = shutil.which("podman-compose") or str(Path(sys.executable).parent / "podman-compose")
-    containers.require(Path(tool).exists(), "podman-compose is not installed (test extras)")
+    needs.require(Path(tool).exists(), "podman-compose is not installed (test extras)")
     return tool

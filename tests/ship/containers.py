@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("PURCHASE_EMULATOR_SHIP_CACHE", "/var/tmp/purchase-emulator-ship"))
@@ -32,15 +31,6 @@ RUNROOT = "/run/purchase-emulator-ship"  # podman needs a runroot of at most 50 
 OWNER = "org.purchase-emulator.test-owner"  # label: pid of the pytest process
 PROJECT_LABEL = "io.podman.compose.project"
 PREFIX = "pe-ship"
-
-
-def require(condition: bool, reason: str) -> None:
-    """A missing tool skips on a laptop, and fails under CI=true (never a silent skip there)."""
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run installs it)", pytrace=False)
-    pytest.skip(reason)
 
 
 def unique(what: str) -> str:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.support import needs
 
 ADMIN_URL = os.environ.get("EMULATOR_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -33,8 +33,7 @@ def postgres_available() -> bool:
 @contextmanager
 def throwaway_database() -> Iterator[str]:
     """Create a database, yield its SQLAlchemy URL (psycopg 3 driver), drop it after."""
-    if not postgres_available():
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}")
+    needs.require(postgres_available(), f"PostgreSQL not reachable at {ADMIN_URL}")
     name = f"emulator_test_{uuid.uuid4().hex[:12]}"
     with _connect() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
