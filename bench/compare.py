@@ -31,8 +31,8 @@ GVP_CREATE = ("/SubscriptionService.svc/CreatePurchase?token={token}&productId=5
               "&cancelURL=https%3A%2F%2Fshop.example%2Fcancel")
 
 
-def _paced_info(ctx: Context, server: systems.Server, report: Report, rate: float,
-                seconds: float) -> None:
+def paced_info(ctx: Context, server: systems.Server, report: Report, rate: float,
+               seconds: float) -> None:
     request = get_request(f"/purchase/info?order_id={INFO_ORDER}",
                           {"Authorization": "Bearer hl-demo-token"})
     result = run_paced(server.port, lambda _i: request, rate=rate, seconds=seconds)
@@ -43,11 +43,25 @@ def _paced_info(ctx: Context, server: systems.Server, report: Report, rate: floa
           f"{result.late_ms:.1f} ms)", flush=True)
 
 
-def _stored_rows(db: Path, base: int) -> int:
+def stored_rows(db: Path, base: int) -> int:
+    """Sandbox order lines stored in the order-number range of one run (base .. base + 10^12)."""
     with sqlite3.connect(db) as conn:
         return conn.execute(
             "SELECT COUNT(*) FROM hl_order_line WHERE environment = 'sandbox' "
             "AND order_number > ? AND order_number < ?", (base, base + 10**12)).fetchone()[0]
+
+
+def register(ctx: Context, report: Report, server: systems.Server, db: Path) -> None:
+    """Scenario 2 on an emulator, then its stored rows counted against the 201s."""
+    row, result = measure(ctx, server, S2, "register",
+                          {"path": REGISTER_PATH, "body": REGISTER_BODY}, fresh_base=True)
+    created = result.statuses.get("201", 0)
+    stored = stored_rows(db, int(str(result.args["base"])))
+    # wrk stops counting at the deadline, so up to one request per connection may be
+    # stored without its 201 having been counted; never fewer rows than 201s.
+    row.note = f"{stored:,} rows stored for {created:,} × 201"
+    report.register_rows[server.name] = (created, stored)
+    report.rows.append(row)
 
 
 def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
@@ -78,18 +92,7 @@ def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
     each(lambda server, db: report.rows.append(
         measure(ctx, server, S1, "info", {"order": INFO_ORDER})[0]))
 
-    def register(server: systems.Server, db: Path) -> None:
-        row, result = measure(ctx, server, S2, "register",
-                              {"path": REGISTER_PATH, "body": REGISTER_BODY}, fresh_base=True)
-        created = result.statuses.get("201", 0)
-        stored = _stored_rows(db, int(result.args["base"]))
-        # wrk stops counting at the deadline, so up to one request per connection may be
-        # stored without its 201 having been counted; never fewer rows than 201s.
-        row.note = f"{stored:,} rows stored for {created:,} × 201"
-        if server.name == "emulator":
-            report.register_rows = (created, stored)
-        report.rows.append(row)
-    each(register)
+    each(lambda server, db: register(ctx, report, server, db))
 
     def flow(server: systems.Server, db: Path) -> None:
         flow_c = ctx.load.flow_connections
@@ -116,7 +119,7 @@ def emulator(ctx: Context, report: Report, *, gms_purchases: int, rate: float,
             report.notes.append(f"Scenario 5 skipped: GVP login answered {status}: {login}")
     each(gvp)
 
-    each(lambda server, db: _paced_info(ctx, server, report, rate, paced_seconds))
+    each(lambda server, db: paced_info(ctx, server, report, rate, paced_seconds))
     for server, _, _ in servers[1:]:
         server.stop()
     server, _, rss_start = servers[0]
@@ -139,7 +142,7 @@ def peers(ctx: Context, report: Report, tools: Tools, *, rate: float,
         server.wait_ready(timeout=120)
         warm_system(ctx, server, INFO_ORDER)
         _peer_scenarios(ctx, report, server, gmod_gvp=True)
-        _paced_info(ctx, server, report, rate, paced_seconds)
+        paced_info(ctx, server, report, rate, paced_seconds)
         server.stop()
     else:
         report.notes.append("Prism was not available (npm missing): not measured.")
@@ -149,7 +152,7 @@ def peers(ctx: Context, report: Report, tools: Tools, *, rate: float,
         server.wait_ready(timeout=120)
         warm_system(ctx, server, INFO_ORDER)
         _peer_scenarios(ctx, report, server, gmod_gvp=False)
-        _paced_info(ctx, server, report, rate, paced_seconds)
+        paced_info(ctx, server, report, rate, paced_seconds)
         server.stop()
     else:
         report.notes.append("WireMock was not available (npm or Java missing): not measured.")

@@ -62,13 +62,14 @@ def measure(ctx: Context, server: Server, scenario: str, script: str, args: dict
     server.answered += result.requests
     row = Row(scenario=scenario, system=server.name, rps=result.rps, p50_ms=result.p50_ms,
               p99_ms=result.p99_ms, errors=result.errors, requests=result.requests,
-              rss_mb=server.rss_mb(),
+              rss_mb=server.row_rss_mb(),
               cpu_ms_per_request=cpu * 1000 / result.requests if result.requests else None,
               note=note)
-    result.args = args  # type: ignore[attr-defined]  # the base used, for row checks
+    result.args = args  # the base used, for row checks
     print(f"  {scenario:<22} {server.name:<9} {result.rps:9.0f} req/s  p50 {result.p50_ms:7.2f} "
           f"ms  p99 {result.p99_ms:8.2f} ms  errors {result.errors}  "
-          f"cpu/req {row.cpu_ms_per_request or 0:.3f} ms  rss {row.rss_mb} MB", flush=True)
+          f"cpu/req {row.cpu_ms_per_request or 0:.3f} ms  rss {row.rss_mb} MB"
+          + (" (largest worker)" if server.workers > 1 else ""), flush=True)
     return row, result
 
 

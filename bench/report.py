@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
@@ -15,7 +16,9 @@ END = "<!-- bench:results:end -->"
 
 def markers(block: str = "results") -> tuple[str, str]:
     return f"<!-- bench:{block}:start -->", f"<!-- bench:{block}:end -->"
-SYSTEMS = ("emulator", "emulator + proposals", "wiremock", "prism")
+SYSTEMS = ("emulator", "emulator ×2", "emulator + proposals", "prism", "wiremock", "floor")
+COLOURS = {"emulator": "#2b8a3e", "emulator ×2": "#66a80f", "emulator + proposals": "#94d82d",
+           "prism": "#e8590c", "wiremock": "#1c7ed6", "floor": "#868e96"}
 
 
 @dataclass
@@ -49,10 +52,11 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     measurements: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    paced: dict[str, object] = field(default_factory=dict)  # system → PacedResult (200/s)
-    register_rows: tuple[int, int] | None = None  # (201 answers counted, rows stored)
+    paced: dict[str, Any] = field(default_factory=dict)  # system → PacedResult (200/s)
+    # system → (201 answers counted, rows stored) of its scenario 2 run
+    register_rows: dict[str, tuple[int, int]] = field(default_factory=dict)
     flows_per_s: float | None = None
-    facts: dict[str, object] = field(default_factory=dict)  # the extra measurements, raw
+    facts: dict[str, Any] = field(default_factory=dict)  # the extra measurements, raw
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, default=str)
@@ -70,7 +74,8 @@ def results_markdown(report: Report, chart_name: str | None = "benchmarks.png",
     out = [start, "", "### Machine", ""]
     out += [f"- **{k}**: {v}" for k, v in report.machine.items()]
     load = report.load
-    out += ["", f"Load for every system: wrk, {load.get('threads')} threads, "
+    threads = load.get("threads")
+    out += ["", f"Load for every system: wrk, {threads} thread{'' if threads == 1 else 's'}, "
             f"{load.get('connections')} connections, {load.get('duration')} s measured after "
             f"{load.get('warmup')} s of warm-up (scenario 3: {load.get('flow_connections')} "
             "threads × 1 connection).", "",
@@ -95,7 +100,8 @@ def results_markdown(report: Report, chart_name: str | None = "benchmarks.png",
     if report.notes:
         out += ["", "### Notes from this run", ""] + [f"- {n}" for n in report.notes]
     if chart_name:
-        out += ["", f"![requests per second and p99 latency by scenario]({chart_name})"]
+        out += ["", f"![requests per second, server CPU per request and p99 latency by scenario "
+                f"and system]({chart_name})"]
     out += ["", end]
     return "\n".join(out)
 
@@ -115,8 +121,22 @@ def write_markdown(doc: Path, report: Report, chart_name: str | None = "benchmar
     doc.write_text(text, encoding="utf-8")
 
 
-def write_chart(png: Path, report: Report) -> bool:
-    """Grouped bars: requests/s and p99 per scenario and system. False without matplotlib."""
+def _bar_layout(report: Report) -> tuple[list[str], list[tuple[int, float, Row]], float]:
+    """Scenarios in the order first measured, and each row's bar position: within a scenario's
+    group only the systems measured on it, centred, in SYSTEMS order."""
+    scenarios = list(dict.fromkeys(r.scenario for r in report.rows))
+    order = {s: i for i, s in enumerate(SYSTEMS)}
+    groups = [sorted((r for r in report.rows if r.scenario == s),
+                     key=lambda r: order.get(r.system, len(order))) for s in scenarios]
+    width = 0.8 / max(len(g) for g in groups)
+    bars = [(j, j + (i - (len(group) - 1) / 2) * width, row)
+            for j, group in enumerate(groups) for i, row in enumerate(group)]
+    return scenarios, bars, width
+
+
+def write_chart(png: Path, report: Report, cpu_budget_ms: dict[str, float] | None = None) -> bool:
+    """Three panels of bars by scenario and system: requests/s, server CPU per request (with the
+    per-scenario budgets as dashed lines) and p99. False without matplotlib."""
     if not report.rows:
         return False
     try:
@@ -126,31 +146,48 @@ def write_chart(png: Path, report: Report) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    scenarios = list(dict.fromkeys(r.scenario for r in report.rows))
-    systems = [s for s in SYSTEMS if any(r.system == s for r in report.rows)]
-    colours = {"emulator": "#2b8a3e", "emulator + proposals": "#94d82d", "wiremock": "#1c7ed6",
-               "prism": "#e8590c"}
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
-    width = 0.8 / max(1, len(systems))
-    for metric, ax, label in (("rps", axes[0], "requests/s (higher is better)"),
-                              ("p99_ms", axes[1], "p99 latency, ms (lower is better)")):
-        for i, system in enumerate(systems):
-            xs, ys = [], []
-            for j, scenario in enumerate(scenarios):
-                row = next((r for r in report.rows
-                            if r.scenario == scenario and r.system == system), None)
-                if row is not None:
-                    xs.append(j + (i - (len(systems) - 1) / 2) * width)
-                    ys.append(getattr(row, metric))
-            ax.bar(xs, ys, width, label=system, color=colours.get(system))
-        ax.set_xticks(range(len(scenarios)))
-        ax.set_xticklabels([s.split(":")[0] for s in scenarios])
-        ax.set_title(label)
+    scenarios, bars, width = _bar_layout(report)
+    systems = [s for s in [*SYSTEMS, *(r.system for r in report.rows)]
+               if any(r.system == s for r in report.rows)]
+    systems = list(dict.fromkeys(systems))
+    fig, axes = plt.subplots(3, 1, figsize=(max(10.0, 1.45 * len(scenarios) + 2), 12),
+                             sharex=True)
+    panels = (("rps", "requests/s (higher is better; log scale)", "{:,.0f}", True),
+              ("cpu_ms_per_request", "server CPU ms per request (lower is better; log scale)",
+               "{:.3f}", True),
+              ("p99_ms", "p99 latency, ms (lower is better; log scale)", "{:.1f}", True))
+    for ax, (metric, title, fmt, log) in zip(axes, panels, strict=True):
+        for system in systems:
+            mine = [(x, getattr(row, metric)) for _, x, row in bars
+                    if row.system == system and getattr(row, metric)]
+            if not mine:
+                continue
+            xs, ys = zip(*mine, strict=True)
+            drawn = ax.bar(xs, ys, width, label=system, color=COLOURS.get(system))
+            ax.bar_label(drawn, labels=[fmt.format(y) for y in ys], fontsize=6.5, padding=1)
+        if log:
+            ax.set_yscale("log")
+        ax.margins(y=0.15)
+        ax.set_title(title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend()
-    fig.suptitle(f"purchase-emulator vs peers · {report.machine.get('date', '')} · "
-                 f"{report.machine.get('cores', '?')} cores")
-    fig.tight_layout()
+    budget_line = None
+    for j, scenario in enumerate(scenarios):
+        budget = (cpu_budget_ms or {}).get(scenario)
+        if budget is not None:
+            budget_line = axes[1].hlines(budget, j - 0.45, j + 0.45, colors="#c92a2a",
+                                         linestyles="dashed")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", ncol=len(systems),
+               fontsize=9, bbox_to_anchor=(0.5, 0.965), frameon=False)
+    if budget_line is not None:
+        axes[1].legend([budget_line], ["CPU budget per request, one worker"], fontsize=8,
+                       loc="upper left")
+    axes[-1].set_xticks(range(len(scenarios)))
+    axes[-1].set_xticklabels([s.replace(": ", "\n", 1) for s in scenarios], fontsize=8)
+    load = report.load
+    fig.suptitle(f"purchase-emulator vs peers and framework floors · "
+                 f"{report.machine.get('date', '')} · {report.machine.get('cores', '?')} cores · "
+                 f"wrk -t{load.get('threads')} -c{load.get('connections')}")
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     png.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png, dpi=110)
     plt.close(fig)

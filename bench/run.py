@@ -16,12 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import checks, compare, extras, machine, systems, tools  # noqa: E402
+from bench import checks, compare, extras, floors, machine, systems, tools, workers  # noqa: E402
 from bench import report as rep
 from bench.measure import Context  # noqa: E402
 from bench.wrk import Load  # noqa: E402
 
-STAGES = ("compare", "peers", "coldstart", "memory", "scale", "admin", "rules")
+STAGES = ("compare", "peers", "workers", "floors", "coldstart", "memory", "scale", "admin",
+          "rules")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -29,12 +30,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.splitlines()[0])
     p.add_argument("--duration", type=float, default=8, help="measured seconds per run (8)")
     p.add_argument("--warmup", type=float, default=2, help="warm-up seconds per run (2)")
-    p.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    p.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     p.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
     p.add_argument("--flow-connections", type=int, default=8,
                    help="scenario 3: threads = connections (8)")
     p.add_argument("--system-warmup", type=float, default=5,
                    help="seconds of scenarios 1+2 before a system's first measurement (5)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="the workers stage: `serve --workers N` on SQLite (2)")
     p.add_argument("--rate", type=float, default=200, help="open-loop rate, requests/s (200)")
     p.add_argument("--paced-seconds", type=float, default=10, help="open-loop seconds (10)")
     p.add_argument("--soak-requests", type=int, default=100_000,
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "compare" in stages:
             print("== scenarios 1-5: emulator", flush=True)
-            variants = [("emulator", None)]
+            variants: list[tuple[str, Path | None]] = [("emulator", None)]
             if patched is not None:  # measured in turn with the emulator as committed
                 variants.append(("emulator + proposals", patched))
             compare.emulator(ctx, report, gms_purchases=args.gms_purchases, rate=args.rate,
@@ -101,6 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         if "peers" in stages:
             print("== scenarios 1, 2 (4, 5): peers", flush=True)
             compare.peers(ctx, report, found, rate=args.rate, paced_seconds=args.paced_seconds)
+        if "workers" in stages:
+            print(f"== scenarios 1, 2: emulator with --workers {args.workers}", flush=True)
+            workers.workers(ctx, report, count=args.workers, rate=args.rate,
+                            paced_seconds=args.paced_seconds)
+        if "floors" in stages:
+            print("== framework floors", flush=True)
+            floors.floors(ctx, report)
         if "coldstart" in stages:
             print("== cold start", flush=True)
             extras.cold_start(ctx, report)
@@ -131,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                                       "absolute figures are noisy")
         report.checks = checks.evaluate(report)
         report.measurements = checks.measurements(report)
-        chart = args.chart if rep.write_chart(args.chart, report) else None
+        chart = args.chart if rep.write_chart(args.chart, report, checks.CPU_BUDGET_MS) else None
         rep.write_markdown(args.output, report, chart.name if chart else None, args.block)
         (workdir / "report.json").write_text(report.to_json(), encoding="utf-8")
         print(f"results written to {args.output}" + (f" and {chart}" if chart else ""))

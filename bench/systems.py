@@ -1,7 +1,8 @@
 """Start, probe and stop the systems under test: the emulator, Prism and WireMock.
 
 Each runs as a child process on a free loopback port, with its output in the run's temporary
-directory. RSS is read from /proc and summed over the process tree (launchers may fork).
+directory. RSS and CPU time are read from /proc and summed over the process tree (launchers
+may fork; `serve --workers N` is uvicorn's supervisor with N worker processes as its children).
 """
 
 from __future__ import annotations
@@ -36,18 +37,60 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its children, in seconds."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, todo = 0, [pid]
+    """User + system CPU time of a process and all its descendants (every thread of each:
+    /proc/PID/stat counts the whole process), in seconds. A worker that exited and was
+    replaced meanwhile takes its CPU time with it."""
+    total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
+        cpu = _proc_cpu_seconds(current)
+        if cpu is None:
+            continue
+        total += cpu
+        todo.extend(children(current))
+    return total
+
+
+def _proc_cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes of a uvicorn supervisor (`serve --workers N`): its children started
+    by multiprocessing's spawn (not its resource tracker). Empty for a single process."""
+    found = []
+    for child in children(pid):
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-        todo.extend(children(current))
-    return total / ticks
+        if b"multiprocessing.spawn" in cmdline:
+            found.append(child)
+    return sorted(found)
+
+
+def worker_rss_mb(pid: int) -> list[float]:
+    """RSS of each worker process (see worker_pids), in MB."""
+    return [mb for mb in map(_rss_mb, worker_pids(pid)) if mb is not None]
+
+
+def worker_cpu_seconds(pid: int) -> dict[int, float]:
+    """CPU seconds of each worker process (see worker_pids)."""
+    return {w: cpu for w in worker_pids(pid) if (cpu := _proc_cpu_seconds(w)) is not None}
 
 
 @dataclass
@@ -60,6 +103,7 @@ class Server:
     started: float = field(default_factory=time.perf_counter)
     ready_after: float | None = None
     answered: int = 0  # requests the harness saw answered (wrk runs and paced runs)
+    workers: int = 1  # `serve --workers N`: N worker processes under uvicorn's supervisor
 
     @property
     def base(self) -> str:
@@ -81,6 +125,14 @@ class Server:
     def rss_mb(self) -> float:
         return tree_rss_mb(self.proc.pid)
 
+    def row_rss_mb(self) -> float | None:
+        """What a results row shows: the process tree's RSS, or with several workers the
+        largest worker's (the RSS target is per worker)."""
+        if self.workers > 1:
+            per_worker = worker_rss_mb(self.proc.pid)
+            return max(per_worker) if per_worker else None
+        return self.rss_mb()
+
     def cpu_seconds(self) -> float:
         return tree_cpu_seconds(self.proc.pid)
 
@@ -98,8 +150,8 @@ class Server:
             self.proc.wait(timeout=5)
 
 
-def _spawn(name: str, argv: list[str], port: int, ready_path: str, workdir: Path,
-           env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:
+def spawn(name: str, argv: list[str], port: int, ready_path: str, workdir: Path,
+          env: dict[str, str] | None = None, cwd: Path | None = None) -> Server:
     log = workdir / f"{name}.log"
     handle = log.open("ab")
     started = time.perf_counter()
@@ -128,7 +180,7 @@ def start_emulator(workdir: Path, db_path: Path, *, port: int | None = None,
     env = dict(env or {})
     if source is not None:
         env["PYTHONPATH"] = str(source)
-    return _spawn("emulator", argv, port, "/__admin/health", workdir, env=emulator_env(env))
+    return spawn("emulator", argv, port, "/__admin/health", workdir, env=emulator_env(env))
 
 
 def patched_source(workdir: Path, patches: list[Path]) -> Path:
@@ -153,7 +205,7 @@ def start_prism(workdir: Path, prism: Path, *, port: int | None = None) -> Serve
     # -v warn: Prism logs every request at info; silencing it is Prism's fastest setting.
     argv = [str(prism), "mock", str(REPO / "openapi.yaml"), "-p", str(port), "-h", "127.0.0.1",
             "-v", "warn"]
-    return _spawn("prism", argv, port, "/health", workdir)
+    return spawn("prism", argv, port, "/health", workdir)
 
 
 def start_wiremock(workdir: Path, java: str, jar: Path, root: Path, *,
@@ -162,4 +214,4 @@ def start_wiremock(workdir: Path, java: str, jar: Path, root: Path, *,
     # The request journal is bounded like the emulator's (1,000 entries) instead of unbounded.
     argv = [java, "-jar", str(jar), "--port", str(port), "--bind-address", "127.0.0.1",
             "--root-dir", str(root.resolve()), "--disable-banner", "--max-request-journal-entries", "1000"]
-    return _spawn("wiremock", argv, port, "/__admin/health", workdir)
+    return spawn("wiremock", argv, port, "/__admin/health", workdir)

@@ -18,7 +18,7 @@ LUA_DIR = Path(__file__).resolve().parent / "lua"
 class Load:
     """The same load for every system: threads, connections, seconds."""
 
-    threads: int = 2
+    threads: int = 1
     connections: int = 16
     duration: float = 10.0
     warmup: float = 3.0
@@ -39,6 +39,7 @@ class WrkResult:
     statuses: dict[str, int] = field(default_factory=dict)
     flows: int = 0
     raw: str = ""
+    args: dict[str, object] = field(default_factory=dict)  # the script's arguments (its base)
 
     @property
     def flows_per_s(self) -> float:

@@ -60,36 +60,18 @@ def test_percentile_is_nearest_rank():
 
 def _report() -> rep.Report:
     report = rep.Report(machine={"cpu": "test cpu", "cores": "2"},
-                        load={"threads": 2, "connections": 16, "duration": 10, "warmup": 3,
+                        load={"threads": 1, "connections": 16, "duration": 10, "warmup": 3,
                               "flow_connections": 8})
     report.rows = [
         rep.Row(compare.S1, "emulator", 3000, 4.0, 9.0, 0, 30000, 80.0, 0.5),
         rep.Row(compare.S1, "wiremock", 2000, 6.0, 20.0, 0, 20000, 300.0, 0.9),
         rep.Row(compare.S1, "prism", 1000, 12.0, 40.0, 0, 10000, 160.0, 1.6),
         rep.Row(compare.S2, "emulator", 1500, 8.0, 19.0, 0, 15000, 82.0, 1.1, "rows"),
-        rep.Row(compare.S2, "wiremock", 2000, 6.0, 20.0, 0, 20000, 300.0, 0.9),
+        rep.Row(compare.S2, "prism", 2000, 6.0, 20.0, 0, 20000, 300.0, 0.9),
     ]
-    report.register_rows = (15000, 15003)
+    report.register_rows = {"emulator": (15000, 15003)}
     report.facts["cold_start_s"] = [0.8, 0.9, 1.2]
     return report
-
-
-def test_checks_compare_ratios_and_thresholds():
-    found = {c.name: c for c in checks.evaluate(_report())}
-    assert found["Scenario 1: emulator ≥ 1.0 × wiremock (requests/s)"].ok is True
-    assert found["Scenario 1: emulator ≥ 2.5 × prism (requests/s)"].ok is True
-    assert found["Scenario 2: emulator ≥ 1.0 × wiremock (requests/s)"].ok is False
-    cold = found["Cold start (launch → 200 on /__admin/health, new database), median"]
-    assert (cold.value, cold.ok) == ("0.900 s", True)
-    assert found["RSS after start"].ok is None  # not measured is not a pass
-
-
-def test_stored_rows_below_the_201_count_fail_scenario_2():
-    report = _report()
-    report.rows[3].rps = 2500
-    report.register_rows = (15000, 14999)
-    found = {c.name: c for c in checks.evaluate(report)}
-    assert found["Scenario 2: emulator ≥ 1.0 × wiremock (requests/s)"].ok is False
 
 
 def test_results_block_replaces_itself_and_keeps_the_prose(tmp_path):
@@ -104,8 +86,9 @@ def test_results_block_replaces_itself_and_keeps_the_prose(tmp_path):
     assert text.startswith("# Bench\n\nprose before") and text.rstrip().endswith("prose after")
     assert "| 1: HL info | emulator | 3,000 | 4.00 | 9.00 | 0 | 30,000 | 80.0 | 0.500 |  |" \
         in text
-    assert "| Scenario 2: emulator ≥ 1.0 × wiremock (requests/s) | 0.75× (1,500 vs 2,000) " \
-        "| ≥ 1.0× | **no** (15,003 rows stored for 15,000 × 201) |" in text
+    assert "| Scenario 2: emulator ≥ 1.5 × prism (requests/s) | 0.75× (1,500 vs 2,000) " \
+        "| ≥ 1.5× | **no** (15,003 rows stored for 15,000 × 201) |" in text
+    assert "Load for every system: wrk, 1 thread, 16 connections" in text
 
 
 def test_chart_is_a_png(tmp_path):
