@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -39,6 +42,25 @@ def table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A Core statement compiled once to SQLite's SQL, for Database.raw_read / raw_write: the
+    statement stays the one source (written with SQLAlchemy), SQLAlchemy's per-call machinery
+    (cache lookup, parameter processing, result wrapping) is paid once."""
+
+    sql: str
+    names: tuple[str, ...]  # the bind parameters in SQL order
+    defaults: Mapping[str, Any]  # values written into the statement (`.values(used=1)`)
+
+    def args(self, params: Mapping[str, Any]) -> tuple:
+        return tuple(params[n] if n in params else self.defaults[n] for n in self.names)
+
+
+def prepare_sqlite(stmt: Any) -> Prepared:
+    compiled = stmt.compile(dialect=sqlite.dialect())
+    return Prepared(compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
+
+
 class Database:
     def __init__(self, url: str, busy_timeout_ms: int = 30_000) -> None:
         self.url = url
@@ -47,6 +69,9 @@ class Database:
         # SQLite allows one writer: writers of every thread and process queue on this lock
         # (emulator/writelock.py), not on SQLite's sleeping busy handler
         self._write_lock = WriteLock(None)
+        self._held = threading.local()  # each thread's DBAPI connection for the raw paths
+        self._all_held: list[Any] = []
+        self._held_lock = threading.Lock()
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 file = Path(parsed.database).expanduser()
@@ -145,26 +170,61 @@ class Database:
         pool machinery cost more than SQLite's work (the journal's writer: py-spy put it at
         15 % of an HL info request, two thirds of that SQLAlchemy). A store failure is
         reported and recovered from as on the engine (`_on_error`)."""
-        with self._write_lock:
-            raw = self.engine.raw_connection()
+        with self._write_lock, self._dbapi() as raw:
+            cursor = raw.cursor()
             try:
-                cursor = raw.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
                 try:
-                    cursor.execute("BEGIN IMMEDIATE")
-                    try:
-                        yield cursor
-                    except BaseException:
+                    yield cursor
+                except BaseException:
+                    if raw.in_transaction:
                         cursor.execute("ROLLBACK")
-                        raise
-                    cursor.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    if _store_failure(self.engine, exc) in _RECONNECT:
-                        raw.invalidate()  # this connection may be stuck as it was opened
                     raise
+                cursor.execute("COMMIT")
             finally:
-                raw.close()  # back to the pool (or discarded, once invalidated)
+                cursor.close()
+
+    @contextmanager
+    def raw_read(self) -> Iterator[Any]:  # a DBAPI (sqlite3) cursor
+        """A DBAPI cursor in autocommit (SQLite only), for a hot read of prepared statements
+        (the clock check, GmodStore's first page); closed after, so no read stays open."""
+        with self._dbapi() as raw:
+            cursor = raw.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    @contextmanager
+    def _dbapi(self) -> Iterator[Any]:
+        """This thread's DBAPI connection for the raw paths, held between uses: a pool checkout
+        and its reset on return cost as much as the statement (py-spy: about 2 % of a request
+        each, three per GmodStore list). Any SQLite error hands it back to the pool (its reset
+        rolls back what a failed COMMIT left open) or drops it (a store failure that may leave
+        it stuck); dispose() returns them all."""
+        raw = getattr(self._held, "conn", None)
+        if raw is None:
+            raw = self.quick_engine.raw_connection()  # autocommit (_on_connect): raw paths BEGIN
+            with self._held_lock:
+                self._all_held.append(raw)
+            self._held.conn = raw
+        try:
+            yield raw
+        except sqlite3.Error as exc:
+            self._held.conn = None
+            with self._held_lock:
+                self._all_held.remove(raw)
+            if _store_failure(self.engine, exc) in _RECONNECT:
+                raw.invalidate()  # this connection may be stuck as it was opened
+            raw.close()  # back to the pool (or discarded, once invalidated)
+            raise
 
     def dispose(self) -> None:
+        with self._held_lock:
+            held, self._all_held = self._all_held, []
+        self._held = threading.local()
+        for raw in held:
+            raw.close()
         self.engine.dispose()
         if self.quick_engine is not self.engine:
             self.quick_engine.dispose()
