@@ -12,17 +12,16 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event
-from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+from emulator.hotsql import HotSQL
 from emulator.writelock import WriteLock
 
 log = logging.getLogger("emulator.db")
@@ -40,25 +39,6 @@ _RECONNECT = ("readonly database", "disk i/o error", "unable to open database fi
 def table(model: type[SQLModel]) -> Table:
     """A table model's Core table (SQLModel gives `__table__` no static type)."""
     return model.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A Core statement compiled once to SQLite's SQL, for Database.raw_read / raw_write: the
-    statement stays the one source (written with SQLAlchemy), SQLAlchemy's per-call machinery
-    (cache lookup, parameter processing, result wrapping) is paid once."""
-
-    sql: str
-    names: tuple[str, ...]  # the bind parameters in SQL order
-    defaults: Mapping[str, Any]  # values written into the statement (`.values(used=1)`)
-
-    def args(self, params: Mapping[str, Any]) -> tuple:
-        return tuple(params[n] if n in params else self.defaults[n] for n in self.names)
-
-
-def prepare_sqlite(stmt: Any) -> Prepared:
-    compiled = stmt.compile(dialect=sqlite.dialect())
-    return Prepared(compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
 
 
 class Database:
@@ -194,6 +174,26 @@ class Database:
                 yield cursor
             finally:
                 cursor.close()
+
+    @contextmanager
+    def hot_write(self) -> Iterator[HotSQL]:
+        """One write transaction of prebuilt statements (emulator/hotsql.py says why)."""
+        if self.is_sqlite:
+            with self.raw_write() as cursor:
+                yield HotSQL(cursor=cursor)
+        else:
+            with self.write_connection() as conn:
+                yield HotSQL(conn=conn)
+
+    @contextmanager
+    def hot_read(self) -> Iterator[HotSQL]:
+        """Prebuilt reads in autocommit (emulator/hotsql.py)."""
+        if self.is_sqlite:
+            with self.raw_read() as cursor:
+                yield HotSQL(cursor=cursor)
+        else:
+            with self.quick_engine.connect() as conn:
+                yield HotSQL(conn=conn)
 
     @contextmanager
     def _dbapi(self) -> Iterator[Any]:

@@ -78,6 +78,12 @@ class StateMachine:
         """`start` for a Core bulk insert: sets the initial state and returns the history
         row's values (insert them into `TransitionRecord.__table__` in the same transaction)."""
         obj.status = self.initial
+        return self.start_record(sandbox=sandbox, resource_id=resource_id, at=at, reason=reason)
+
+    def start_record(self, *, sandbox: str, resource_id: str, at: float,
+                     reason: str | None = None) -> dict:
+        """The history row of a resource created in the initial state (its values, for a
+        bulk insert of rows built without a model object)."""
         return {"sandbox": sandbox, "machine": self.name, "resource_id": resource_id,
                 "from_state": None, "to_state": self.initial, "at": at, "reason": reason}
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from emulator.db import Prepared, prepare_sqlite, table
+from emulator.db import table
 from emulator.errors import Forbidden, NotFound
 from emulator.lifecycle import StateMachine
 from emulator.vendors.gmodstore.catalog import Catalog, Product
@@ -95,14 +95,8 @@ class PurchaseService:
         if position is None:  # the first page, the common case: one prebuilt statement
             keys, params = frozenset(query.filters), _params(sandbox, product_id, query.filters,
                                                              n + 1)
-            rows: list = []
-            if self.db.is_sqlite:  # through the DBAPI: SQLAlchemy's per-call work was half
-                prepared = _raw_first_page(keys)
-                with self.db.raw_read() as cur:
-                    rows = list(map(_Row._make, cur.execute(prepared.sql, prepared.args(params))))
-            else:
-                with self.db.quick_engine.connect() as conn:
-                    rows = list(conn.execute(_first_page(keys), params).all())
+            with self.db.hot_read() as sql:  # SQLAlchemy's per-call work was half of it
+                rows = list(map(_Row._make, sql.rows(_first_page(keys), params)))
             more_next, rows = len(rows) > n, rows[:n]
             last = _pos(rows[-1], "next") if rows else None
             next_cursor = self.codec.encode(last, **scope) if more_next else None
@@ -210,11 +204,6 @@ def _first_page(filter_keys: frozenset[str]):
     for key in sorted(filter_keys):
         stmt = stmt.where(_FILTER_COLUMNS[key] == bindparam(f"f_{key}"))
     return stmt.order_by(_COLUMNS.created_at, _COLUMNS.pk).limit(bindparam("n"))
-
-
-@lru_cache(maxsize=16)
-def _raw_first_page(filter_keys: frozenset[str]) -> Prepared:
-    return prepare_sqlite(_first_page(filter_keys))
 
 
 # a raw row, read like a Core one (by column name)

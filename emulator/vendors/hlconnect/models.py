@@ -46,7 +46,12 @@ class HLOrderLine(SQLModel, table=True):
     @property
     def public_id(self) -> str:
         """The id the admin API uses: environment-account-order-line."""
-        return f"{self.environment}-{self.account}-{self.order_number}-{self.order_line_id}"
+        return line_public_id(self.environment, self.account, self.order_number,
+                              self.order_line_id)
+
+
+def line_public_id(environment: str, account: int, order_number: int, line_id: int) -> str:
+    return f"{environment}-{account}-{order_number}-{line_id}"
 
 
 class HLSpentToken(SQLModel, table=True):

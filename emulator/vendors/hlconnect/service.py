@@ -7,7 +7,9 @@ HLConnect.render_error turns errors into ErrorResponse.
 from __future__ import annotations
 
 import secrets
+from collections import namedtuple
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -30,7 +32,13 @@ from emulator.vendors.hlconnect.lifecycle import (
     PROCESSING,
     advance,
 )
-from emulator.vendors.hlconnect.models import HLFixtureAsset, HLOrderLine, HLSpentToken, order_of
+from emulator.vendors.hlconnect.models import (
+    HLFixtureAsset,
+    HLOrderLine,
+    HLSpentToken,
+    line_public_id,
+    order_of,
+)
 from emulator.vendors.hlconnect.schemas import (
     PurchaseRegisterRequest,
     PurchaseValidateBeforePaymentRequest,
@@ -54,9 +62,16 @@ _ORDER_ROWS = select(*HLOrderLine.__table__.c).where(
 _INSERT_LINES = insert(HLOrderLine.__table__)
 _INSERT_HISTORY = insert(TransitionRecord.__table__)
 _INSERT_SPENT = insert(HLSpentToken.__table__)
-_TAKEN_LINE = select(HLOrderLine.order_line_id).where(
-    *_ORDER,
-    HLOrderLine.order_line_id.in_(bindparam("lines", expanding=True)))
+# a Core row of an order line read through emulator/hotsql.py, by column name like the model
+_Line = namedtuple("_Line", [c.key for c in HLOrderLine.__table__.c])  # type: ignore[misc]
+
+
+@lru_cache(maxsize=8)
+def _taken_line(count: int):
+    """Which of `count` order lines (binds line_0 ...) the order already has: one prebuilt
+    statement per line count (an order with parts has several)."""
+    return select(HLOrderLine.order_line_id).where(
+        *_ORDER, HLOrderLine.order_line_id.in_([bindparam(f"line_{i}") for i in range(count)]))
 
 
 @dataclass(frozen=True)
@@ -182,33 +197,37 @@ class HLService:
             line = self._new_line(ctx, caller, req.order_number, part.order_line_id,
                                   part.asset_id, req.customer, sale, price,
                                   round(price * sale.quantity, 2))
-            line.parent_line_id = req.order_line_id
+            line["parent_line_id"] = req.order_line_id
             lines.append(line)
 
-        # Core statements in one write transaction: the ORM's unit of work cost more than the
-        # SQL of these three inserts (the register is the emulator's commonest write)
-        history = [ORDER_LINE.start_row(line, sandbox=ctx.sandbox, resource_id=line.public_id,
-                                        at=ctx.now(), reason="register") for line in lines]
-        with self.runtime.db.write_connection() as conn:
-            taken = conn.execute(_TAKEN_LINE, {
-                "sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
-                "order": req.order_number,
-                "lines": [line.order_line_id for line in lines]}).first()
-            if taken is not None:
-                raise Duplicate(f"Order {req.order_number} already has order line {taken[0]}")
+        # prebuilt statements in one write transaction (emulator/hotsql.py): the ORM's unit of
+        # work, then Core's per-call work, cost more than the SQL of these inserts (the
+        # register is the emulator's commonest write)
+        at = ctx.now()
+        history = [ORDER_LINE.start_record(
+            sandbox=ctx.sandbox, at=at, reason="register", resource_id=line_public_id(
+                caller.environment, caller.account, req.order_number, line["order_line_id"]))
+            for line in lines]
+        taken_params = {"sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
+                        "order": req.order_number}
+        taken_params.update({f"line_{i}": line["order_line_id"] for i, line in enumerate(lines)})
+        with self.runtime.db.hot_write() as sql:
+            taken = sql.rows(_taken_line(len(lines)), taken_params)
+            if taken:
+                raise Duplicate(f"Order {req.order_number} already has order line {taken[0][0]}")
             # Lines first: on PostgreSQL concurrent twins all pass the check above and wait on
             # the unique index here, so the losers of a duplicate race get 409 (not 422).
             try:
-                conn.execute(_INSERT_LINES, [line.model_dump(exclude={"pk"}) for line in lines])
+                sql.executemany(_INSERT_LINES, lines)
             except IntegrityError:
                 raise Duplicate(f"Order {req.order_number} line {req.order_line_id} already "
                                 "exists") from None
-            conn.execute(_INSERT_HISTORY, history)
+            sql.executemany(_INSERT_HISTORY, history)
             if token_id is not None:
                 try:
-                    conn.execute(_INSERT_SPENT, {
+                    sql.execute(_INSERT_SPENT, {
                         "sandbox": ctx.sandbox, "token_id": token_id, "account": caller.account,
-                        "order_number": req.order_number, "spent_at": ctx.now()})
+                        "order_number": req.order_number, "spent_at": at})
                 except IntegrityError:
                     raise Unprocessable("Invalid validation token: it was already used",
                                         fields={"token": ["already used"]}) from None
@@ -226,15 +245,18 @@ class HLService:
         return part
 
     def _new_line(self, ctx, caller: Caller, order_number: int, line_id: int, asset_id: int,
-                  customer: str, sale: Sale, unit_price: float, line_price: float) -> HLOrderLine:
+                  customer: str, sale: Sale, unit_price: float, line_price: float) -> dict:
+        """A new line's column values (every column but the key: one executemany shape)."""
         policy = ctx.fulfilment or POLICIES.get(asset_id) or DEFAULT_PROGRESSION
-        return HLOrderLine(
-            sandbox=ctx.sandbox, environment=caller.environment, account=caller.account,
-            order_number=order_number, order_line_id=line_id, asset_id=asset_id,
-            customer=customer, quantity=sale.quantity, unit_price=unit_price,
-            line_item_price=line_price, country_code=sale.country, status=PROCESSING,
-            progression=policy.model_dump_json(), created_at=ctx.now(),
-        )
+        return {
+            "sandbox": ctx.sandbox, "environment": caller.environment,
+            "account": caller.account, "order_number": order_number, "order_line_id": line_id,
+            "parent_line_id": None, "asset_id": asset_id, "customer": customer,
+            "quantity": sale.quantity, "unit_price": unit_price, "line_item_price": line_price,
+            "country_code": sale.country, "status": ORDER_LINE.initial,
+            "progression": policy.model_dump_json(), "polls": 0, "created_at": ctx.now(),
+            "finished_at": None, "failure_message": None,
+        }
 
     # -- reading orders ------------------------------------------------------------------
     @staticmethod
@@ -246,8 +268,8 @@ class HLService:
         params = {"sb": ctx.sandbox, "env": caller.environment, "acct": caller.account,
                   "order": order_id}
         # one autocommit statement: most polls find nothing left to progress
-        with self.runtime.db.quick_engine.connect() as conn:
-            lines = conn.execute(_ORDER_ROWS, params).all()
+        with self.runtime.db.hot_read() as sql:
+            lines = list(map(_Line._make, sql.rows(_ORDER_ROWS, params)))
         if any(line.status == PROCESSING for line in lines):
             # a line may progress or count a poll: read again under the write lock
             with self.runtime.db.write_session() as session:
