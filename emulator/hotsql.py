@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,19 +75,34 @@ class HotSQL:
             raise IntegrityError(p.sql, params, exc) from None
 
     def execute(self, stmt: Any, params: Mapping[str, Any]) -> None:
-        """An INSERT (or other write) of one row."""
+        """An INSERT of one row, or an UPDATE / DELETE."""
         self.executemany(stmt, [params])
 
     def executemany(self, stmt: Any, rows: Iterable[Mapping[str, Any]]) -> None:
-        """An INSERT of rows that all have the keys of the first."""
+        """A write once per row (an INSERT's rows all have the keys of the first)."""
         rows = list(rows)
         if not rows:
             return
         if self._conn is not None:
             self._conn.execute(stmt, rows)
             return
-        p = prepare_sqlite(stmt, tuple(rows[0]))
+        p = prepare_sqlite(stmt, tuple(rows[0]) if stmt.is_insert else None)
         try:
             self._cursor.executemany(p.sql, [p.args(row) for row in rows])
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(p.sql, rows, exc) from None
+
+
+@contextmanager
+def in_session(session: Any) -> Iterator[HotSQL]:
+    """Prebuilt statements inside an ORM session's transaction, on its own connection (a
+    vendor whose call runs in one write session, GVP): the rows it writes are the session's."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield HotSQL(conn=conn)
+        return
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        yield HotSQL(cursor=cursor)
+    finally:
+        cursor.close()

@@ -91,12 +91,18 @@ class StateMachine:
         self, session: Session, obj: Stateful, target: str, *, sandbox: str, resource_id: str,
         at: float, reason: str | None = None,
     ) -> None:
+        row = self.record(obj, target, sandbox=sandbox, resource_id=resource_id, at=at,
+                          reason=reason)
+        session.add(obj)
+        session.add(TransitionRecord(**row))
+
+    def record(self, obj: Stateful, target: str, *, sandbox: str, resource_id: str, at: float,
+               reason: str | None = None) -> dict:
+        """`apply` without a session: moves `obj` and returns the history row's values, for a
+        resource stored later with a Core insert (emulator/hotsql.py)."""
         current = obj.status
         if not self.can(current, target):
             raise InvalidTransition(self.name, current, target)
         obj.status = target
-        session.add(obj)
-        session.add(TransitionRecord(
-            sandbox=sandbox, machine=self.name, resource_id=resource_id,
-            from_state=current, to_state=target, at=at, reason=reason,
-        ))
+        return {"sandbox": sandbox, "machine": self.name, "resource_id": resource_id,
+                "from_state": current, "to_state": target, "at": at, "reason": reason}

@@ -58,10 +58,10 @@ def test_thousand_concurrent_delayed_requests_finish_together(lagging):
     assert plain == delayed == [200] * 1000
     print(f"1,000 concurrent: {plain_elapsed:.2f}s plain, {elapsed:.2f}s with 500 ms latency")
     assert elapsed >= 0.5
-    # awaited: +0.5 s (measured 0.9-1.6 s in all on a 2-core machine); queued: +500 s;
-    # a sleep in the thread pool (40 threads): +12 s. The margin absorbs a busy machine.
-    assert elapsed - plain_elapsed < 1.5, (plain_elapsed, elapsed)
-    assert elapsed < max(2.0, plain_elapsed + 1.5)
+    # awaited: +0.5 s (measured 0.9-1.6 s in all on a 2-core machine, +1.6 s once with the
+    # rest of the suite on both cores); queued: +500 s; a sleep in the thread pool (40
+    # threads): +12 s. The 4 s margin absorbs a busy machine and still tells them apart.
+    assert elapsed - plain_elapsed < 4.0, (plain_elapsed, elapsed)
 
 
 def test_thousand_concurrent_httpx_requests_are_not_queued(lagging):

@@ -30,6 +30,7 @@ from emulator.vendors.gvp.service import (
     owns,
     purchases_of,
     redirect_url,
+    store,
 )
 from emulator.vendors.gvp.wire import purchase_response
 
@@ -150,20 +151,21 @@ def _create(call: Call, token: GvpToken, user: User, state: GvpUserState, order:
         call, user.name, product, 0 if product.type == "Credit" else order.pricing_model_id,
         order.payment, device_type=token.device_type, return_url=order.return_url,
         cancel_url=order.cancel_url, track_id=order.track_id, ux_reference=order.ux_reference)
-    redirect = None
+    redirect = order.payment in REDIRECT_PAYMENTS
     if order.payment == "eWallet":
         if not debit(call, state, price):  # lost a race against another purchase
             raise GvpException("InsufficientBalance", "the EWallet balance is below the price")
         complete(call, purchase, "paid from the EWallet")
-    elif order.payment in REDIRECT_PAYMENTS:
+    elif redirect:
         move(call, purchase, "WaitingPayment", f"redirected to the {order.payment} page")
         if call.fulfilment is not None:
             purchase.progression = call.fulfilment.model_dump_json()
-        redirect = redirect_url(call, purchase)
     else:
         complete(call, purchase, f"charged through {order.payment}")
+    store(call, purchase)
     call.session.flush()
-    return purchase_response(call.settings, call.catalog, purchase, call.now, redirect)
+    return purchase_response(call.settings, call.catalog, purchase, call.now,
+                             redirect_url(call, purchase) if redirect else None)
 
 
 def _offered_pricing_model(call: Call, product: Product | None, pm_id: int) -> PricingModel | None:

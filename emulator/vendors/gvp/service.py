@@ -3,6 +3,10 @@
 Purchases move only through the `gvp.purchase` StateMachine (PurchaseStatus names); completing a
 purchase (Billing at once, eWallet after the debit, a redirect payment when approved, or an admin
 force) goes through `complete()`, which also tops up the EWallet for Credit products.
+
+A new purchase is a draft until `store()`: it moves through the machine in memory and is
+inserted once, in its final state, with its history, as prebuilt statements on the call's
+session (emulator/hotsql.py; the ORM's unit of work was most of a CreatePurchase).
 """
 
 from __future__ import annotations
@@ -10,17 +14,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from emulator.db import table
+from emulator.hotsql import in_session
 from emulator.lifecycle import Progression, StateMachine
+from emulator.lifecycle.machine import TransitionRecord
 from emulator.vendors.gvp.catalog import DAY, NO_END, Catalog, Product, User
 from emulator.vendors.gvp.errors import GvpException
 from emulator.vendors.gvp.models import GvpPurchase, GvpToken, GvpUserState
@@ -65,6 +71,8 @@ class Call:
     secret_key: str
     anchor: float              # the instant commercialisation windows are placed from
     fulfilment: Progression | None = None  # a scenario's policy for redirect payments
+    # new purchases not yet stored (id(purchase) -> their history rows so far)
+    drafts: dict[int, list[dict]] = field(default_factory=dict)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -165,6 +173,7 @@ def _seed_purchase(call: Call, user: User, product_id: int, payment: str, *,
         complete(call, purchase, reason="provisioned by the seed")
     else:
         move(call, purchase, "WaitingPayment", "seeded pending purchase")
+    store(call, purchase)
 
 
 def debit(call: Call, state: GvpUserState, cents: int) -> bool:
@@ -188,7 +197,8 @@ _CREDIT = (update(_USERS)
 
 
 def credit(call: Call, user_name: str, cents: int) -> None:
-    call.session.execute(_CREDIT, {"sb": call.sandbox, "user": user_name, "cents": cents})
+    with in_session(call.session) as sql:
+        sql.execute(_CREDIT, {"sb": call.sandbox, "user": user_name, "cents": cents})
     for held in list(call.session.identity_map.values()):  # a row this session holds: reload
         if (isinstance(held, GvpUserState) and held.sandbox == call.sandbox
                 and held.user_name == user_name):
@@ -196,54 +206,76 @@ def credit(call: Call, user_name: str, cents: int) -> None:
 
 
 # -- purchases --------------------------------------------------------------------------------
+_PURCHASES = table(GvpPurchase)
+_LAST_ID = select(func.max(_PURCHASES.c.purchase_id)).where(
+    _PURCHASES.c.sandbox == bindparam("sb"))
+_INSERT_PURCHASE = insert(_PURCHASES)
+_INSERT_HISTORY = insert(table(TransitionRecord))
+
+
 def new_purchase(call: Call, user_name: str, product: Product, pricing_model_id: int,
                  payment: str, *, device_type: int, return_url: str | None = None,
                  cancel_url: str | None = None, track_id: str | None = None,
                  ux_reference: str | None = None) -> GvpPurchase:
+    """A draft purchase in the initial state: move it, then `store()` it."""
     pm = call.catalog.pricing_models.get(pricing_model_id)
     price = product.price_cents if product.type == "Credit" else (pm.price_cents if pm else 0)
-    # PurchaseIds count up per sandbox. SQLite serialises writers; on PostgreSQL two purchases
-    # may pick the same next id, so the loser of the unique constraint takes the one after.
-    for _ in range(20):
-        last = call.session.exec(select(func.max(GvpPurchase.purchase_id)).where(
-            GvpPurchase.sandbox == call.sandbox)).one()
-        purchase_id = (last or 70000) + 1
-        purchase = GvpPurchase(
-            sandbox=call.sandbox, purchase_id=purchase_id, user_name=user_name,
-            product_id=product.id, product_type=product.type, pricing_model_id=pricing_model_id,
-            payment_type=payment, status="Pending", price_cents=price,
-            recurring=bool(pm and pm.recurring), device_type=device_type,
-            created_at=call.now, updated_at=call.now, expiration_date=NO_END,
-            transaction_id=f"TX{purchase_id:08d}", return_url=return_url, cancel_url=cancel_url,
-            track_id=track_id, ux_reference=ux_reference)
-        if payment == "PayPal":
-            digest = _mac(call.secret_key, f"{call.sandbox}:{purchase_id}")
-            purchase.paypal_token = "EC-" + digest[:17].upper()
-        if _serialised_writers(call.session):
-            # SQLite: one writer at a time (emulator/writelock.py), so the next id is free; no
-            # savepoint, and the row is inserted once with its final status at the flush
-            call.session.add(purchase)
-            break
-        try:
-            with call.session.begin_nested():
-                call.session.add(purchase)
-        except IntegrityError:
-            continue
-        break
-    else:
-        raise GvpException("GenericError", "could not allocate a PurchaseId")
-    PURCHASE_MACHINE.start(call.session, purchase, sandbox=call.sandbox,
-                           resource_id=str(purchase_id), at=call.now, reason=f"{payment} purchase")
+    purchase = GvpPurchase(
+        sandbox=call.sandbox, purchase_id=0, user_name=user_name, product_id=product.id,
+        product_type=product.type, pricing_model_id=pricing_model_id, payment_type=payment,
+        status=PURCHASE_MACHINE.initial, price_cents=price, recurring=bool(pm and pm.recurring),
+        device_type=device_type, created_at=call.now, updated_at=call.now,
+        expiration_date=NO_END, return_url=return_url, cancel_url=cancel_url,
+        track_id=track_id, ux_reference=ux_reference)
+    call.drafts[id(purchase)] = [PURCHASE_MACHINE.start_record(
+        sandbox=call.sandbox, resource_id="", at=call.now, reason=f"{payment} purchase")]
     return purchase
 
 
-def _serialised_writers(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+def store(call: Call, purchase: GvpPurchase) -> None:
+    """Insert a draft with its history. PurchaseIds count up per sandbox: SQLite serialises
+    writers, so the next id is free; on PostgreSQL two purchases may pick the same one, and
+    the loser of the unique constraint takes the one after (in a savepoint)."""
+    history = call.drafts.pop(id(purchase))
+    sqlite = call.session.get_bind().dialect.name == "sqlite"
+    with in_session(call.session) as sql:
+        for _ in range(20):
+            last = sql.rows(_LAST_ID, {"sb": call.sandbox})[0][0]
+            _number(call, purchase, (last or 70000) + 1)
+            values = purchase.model_dump(exclude={"pk"})
+            if sqlite:
+                sql.execute(_INSERT_PURCHASE, values)
+                break
+            try:
+                with call.session.begin_nested():
+                    sql.execute(_INSERT_PURCHASE, values)
+            except IntegrityError:
+                continue
+            break
+        else:
+            raise GvpException("GenericError", "could not allocate a PurchaseId")
+        resource_id = str(purchase.purchase_id)
+        sql.executemany(_INSERT_HISTORY, [{**row, "resource_id": resource_id}
+                                          for row in history])
+
+
+def _number(call: Call, purchase: GvpPurchase, purchase_id: int) -> None:
+    purchase.purchase_id = purchase_id
+    purchase.transaction_id = f"TX{purchase_id:08d}"
+    if purchase.payment_type == "PayPal":
+        digest = _mac(call.secret_key, f"{call.sandbox}:{purchase_id}")
+        purchase.paypal_token = "EC-" + digest[:17].upper()
 
 
 def move(call: Call, purchase: GvpPurchase, target: str, reason: str) -> None:
-    PURCHASE_MACHINE.apply(call.session, purchase, target, sandbox=call.sandbox,
-                           resource_id=str(purchase.purchase_id), at=call.now, reason=reason)
+    draft = call.drafts.get(id(purchase))
+    if draft is None:
+        PURCHASE_MACHINE.apply(call.session, purchase, target, sandbox=call.sandbox,
+                               resource_id=str(purchase.purchase_id), at=call.now,
+                               reason=reason)
+    else:  # numbered when stored
+        draft.append(PURCHASE_MACHINE.record(purchase, target, sandbox=call.sandbox,
+                                             resource_id="", at=call.now, reason=reason))
     purchase.updated_at = call.now
 
 
