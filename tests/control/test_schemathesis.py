@@ -7,6 +7,8 @@ documented status codes, content types and schemas. Bounded and derandomized."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,8 +29,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 OPERATIONS = r"^admin_(list_orders|get_order|force_order|coverage)$"
 
-# Built at import (schemathesis' fixture loader does not support pytest 9); a throwaway file.
+# Built at import (schemathesis' fixture loader does not support pytest 9); a throwaway file,
+# removed when the (worker) process exits.
 _DB = Path(tempfile.mkdtemp(prefix="control-fuzz-")) / "emulator.db"
+atexit.register(shutil.rmtree, _DB.parent, ignore_errors=True)
 APP = create_app(ToySettings(database_url=f"sqlite:///{_DB}", seed=0, clock_start=FIXED_START,
                              sandbox_pool_size=0))
 schema = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(
