@@ -9,9 +9,6 @@ server's validators agree with the contract. Bounded and derandomized.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -24,12 +21,13 @@ from schemathesis.specs.openapi.checks import (
 from emulator.app import create_app
 from emulator.settings import Settings
 from tests.conftest import FIXED_START
+from tests.support.scratch import scratch_dir
 
 AUTH = {"Authorization": "Bearer gms-demo-token"}
 
 # Built at import (schemathesis' fixture loader does not support pytest 9 yet); a throwaway
 # database shared by the cases, and a rate limit high enough that fuzzing is not throttled.
-_DB = Path(tempfile.mkdtemp(prefix="gms-fuzz-")) / "emulator.db"
+_DB = scratch_dir("gms-fuzz-") / "emulator.db"
 APP = create_app(Settings(database_url=f"sqlite:///{_DB}", seed=0, clock_start=FIXED_START,
                           gmodstore={"rate_limit": 100_000}))
 reads = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(

@@ -7,9 +7,6 @@ own, so nothing one leaves behind (rows, clock, journal, scenario activations) r
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 import yaml
 from fastapi.testclient import TestClient
@@ -19,11 +16,12 @@ from emulator.recipes import Recipe, RecipeError, Step, render, replay
 from emulator.runtime import Runtime
 from emulator.settings import Settings
 from tests.conftest import FIXED_START
+from tests.support.scratch import scratch_dir
 
 
 def _documented() -> list[tuple[str, object]]:
     # read at collection; the outcomes are data, the runtime never opens its database
-    unused = Path(tempfile.mkdtemp(prefix="recipes-")) / "unused.db"
+    unused = scratch_dir("recipes-") / "unused.db"
     runtime = Runtime(Settings(database_url=f"sqlite:///{unused}"))
     return [(name, outcome) for name, vendor in runtime.vendors.items()
             for outcome in vendor.documented_outcomes()]

@@ -7,11 +7,6 @@ documented status codes, content types and schemas. Bounded and derandomized."""
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
-
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -24,15 +19,14 @@ from schemathesis.specs.openapi.checks import (
 from emulator.app import create_app
 from tests.conftest import FIXED_START
 from tests.control.conftest import ToySettings
+from tests.support.scratch import scratch_dir
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 OPERATIONS = r"^admin_(list_orders|get_order|force_order|coverage)$"
 
-# Built at import (schemathesis' fixture loader does not support pytest 9); a throwaway file,
-# removed when the (worker) process exits.
-_DB = Path(tempfile.mkdtemp(prefix="control-fuzz-")) / "emulator.db"
-atexit.register(shutil.rmtree, _DB.parent, ignore_errors=True)
+# Built at import (schemathesis' fixture loader does not support pytest 9); a throwaway file.
+_DB = scratch_dir("control-fuzz-") / "emulator.db"
 APP = create_app(ToySettings(database_url=f"sqlite:///{_DB}", seed=0, clock_start=FIXED_START,
                              sandbox_pool_size=0))
 schema = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(

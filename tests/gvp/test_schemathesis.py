@@ -11,9 +11,6 @@ token); bounded and derandomized.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.modes import GenerationMode
@@ -22,13 +19,14 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from emulator.app import create_app
 from emulator.settings import Settings
 from tests.conftest import FIXED_START
+from tests.support.scratch import scratch_dir
 
 METHODS = (r"^(LoginAnonymous|LoginUserPassword|Renew|GetTime|CreatePurchase|CreatePurchaseStb|"
            r"CancelPurchase|CancelProduct|GetUserSubscriptions|CheckPin|ChangePin|EnablePin|"
            r"DisablePin)(Form)?$")  # each method's GET and its form POST
 
 # Built at import (schemathesis' pytest loader does not support pytest 9 yet); a throwaway file.
-_DB = Path(tempfile.mkdtemp(prefix="gvp-fuzz-")) / "emulator.db"
+_DB = scratch_dir("gvp-fuzz-") / "emulator.db"
 APP = create_app(Settings(database_url=f"sqlite:///{_DB}", seed=0, clock_start=FIXED_START,
                           gvp={"http_status_mode": "mapped"}))
 schema = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(

@@ -6,9 +6,7 @@ Bounded and derandomized so a failure repeats.
 
 from __future__ import annotations
 
-import tempfile
 import zlib
-from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -22,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from emulator.app import create_app
 from emulator.settings import Settings
 from tests.conftest import FIXED_START
+from tests.support.scratch import scratch_dir
 
 OPERATIONS = ("admin_list_scenarios", "admin_get_scenario", "admin_activate_scenario",
               "admin_deactivate_scenario", "admin_reset_scenario_counters",
@@ -29,7 +28,7 @@ OPERATIONS = ("admin_list_scenarios", "admin_get_scenario", "admin_activate_scen
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
-_DB = Path(tempfile.mkdtemp(prefix="scenario-admin-fuzz-")) / "emulator.db"
+_DB = scratch_dir("scenario-admin-fuzz-") / "emulator.db"
 APP = create_app(Settings(database_url=f"sqlite:///{_DB}", seed=0, clock_start=FIXED_START,
                           scenarios=["flaky-502"]))
 schema = schemathesis.openapi.from_asgi("/openapi.yaml", APP).include(
