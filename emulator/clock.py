@@ -137,13 +137,10 @@ class ClockRegistry:
         self._clocks: dict[str, Clock] = {}
         self._lock = threading.Lock()
         self._table = t = table(ClockState)
-        # built once: the expression and its cache key cost more than the query itself
+        # built once and run as a prebuilt read (Database.hot_read: on SQLite a third of a Core
+        # execution's cost); it runs once per request
         self._read = select(t.c.offset, t.c.frozen_at, t.c.version).where(
             t.c.sandbox == bindparam("sandbox"))
-        # SQLite: the same SELECT straight on the thread's DBAPI connection (Database.raw_read),
-        # a third of the cost of a Core execution; it runs once per request
-        self._raw_read = str(self._read.compile(dialect=db.quick_engine.dialect)) \
-            if db.is_sqlite else None
 
     def get(self, sandbox: str) -> Clock:
         clock = self._clocks.get(sandbox)
@@ -162,21 +159,16 @@ class ClockRegistry:
         return clock
 
     def _refresh(self, sandbox: str, clock: Clock) -> None:
-        if self._raw_read is not None:
-            with self._db.raw_read() as cursor:
-                row = cursor.execute(self._raw_read, (sandbox,)).fetchone()
-            self._load_row(clock, row)
-            return
         params = {"sandbox": sandbox}
-        try:  # one autocommit round trip on PostgreSQL (emulator/db.py: quick_engine)
-            with self._db.quick_engine.connect() as conn:
-                row = conn.execute(self._read, params).first()
+        try:  # one autocommit statement (a round trip on PostgreSQL: quick_engine)
+            with self._db.hot_read() as sql:
+                rows = sql.rows(self._read, params)
         except DBAPIError as exc:
             if not exc.connection_invalidated:
                 raise
-            with self._db.quick_engine.connect() as conn:  # the server restarted: once more
-                row = conn.execute(self._read, params).first()
-        self._load_row(clock, row)
+            with self._db.hot_read() as sql:  # the PostgreSQL server restarted: once more
+                rows = sql.rows(self._read, params)
+        self._load_row(clock, rows[0] if rows else None)
 
     def _load_row(self, clock: Clock, row) -> None:
         if row is None:

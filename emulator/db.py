@@ -131,9 +131,10 @@ class Database:
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
-        """A Core connection inside a write transaction, committed on a clean exit: for a
-        statement or two on the hot path (the journal), where a Session costs more than the
-        SQL itself. Same write lock and BEGIN IMMEDIATE as write_session on SQLite."""
+        """A Core connection inside a write transaction, committed on a clean exit: for a few
+        Core statements where a Session costs more than the SQL itself (hot_write on
+        PostgreSQL, the rate limiter's pruning). Same write lock and BEGIN IMMEDIATE as
+        write_session on SQLite."""
         if not self.is_sqlite:
             with self.engine.begin() as conn:
                 yield conn
@@ -144,12 +145,12 @@ class Database:
                 yield conn
 
     @contextmanager
-    def raw_write(self) -> Iterator[Any]:  # a DBAPI (sqlite3) cursor
-        """A DBAPI cursor inside BEGIN IMMEDIATE ... COMMIT under the write lock (SQLite only),
-        for a hot write of a statement or two, where SQLAlchemy's statement, transaction and
-        pool machinery cost more than SQLite's work (the journal's writer: py-spy put it at
-        15 % of an HL info request, two thirds of that SQLAlchemy). A store failure is
-        reported and recovered from as on the engine (`_on_error`)."""
+    def _raw_write(self) -> Iterator[Any]:  # a DBAPI (sqlite3) cursor
+        """hot_write on SQLite: a DBAPI cursor inside BEGIN IMMEDIATE ... COMMIT under the write
+        lock, where SQLAlchemy's statement, transaction and pool machinery cost more than
+        SQLite's work (the journal's writer: py-spy put it at 15 % of an HL info request, two
+        thirds of that SQLAlchemy). A store failure is reported and recovered from as on the
+        engine (`_on_error`)."""
         with self._write_lock, self._dbapi() as raw:
             cursor = raw.cursor()
             try:
@@ -165,9 +166,9 @@ class Database:
                 cursor.close()
 
     @contextmanager
-    def raw_read(self) -> Iterator[Any]:  # a DBAPI (sqlite3) cursor
-        """A DBAPI cursor in autocommit (SQLite only), for a hot read of prepared statements
-        (the clock check, GmodStore's first page); closed after, so no read stays open."""
+    def _raw_read(self) -> Iterator[Any]:  # a DBAPI (sqlite3) cursor
+        """hot_read on SQLite: a DBAPI cursor in autocommit, closed after, so no read stays
+        open."""
         with self._dbapi() as raw:
             cursor = raw.cursor()
             try:
@@ -176,20 +177,22 @@ class Database:
                 cursor.close()
 
     @contextmanager
-    def hot_write(self) -> Iterator[HotSQL]:
-        """One write transaction of prebuilt statements (emulator/hotsql.py says why)."""
+    def hot_write(self, durable: bool = True) -> Iterator[HotSQL]:
+        """One write transaction of prebuilt statements (emulator/hotsql.py says why). On
+        PostgreSQL `durable=False` runs them as autocommit statements that do not wait for the
+        WAL flush (the journal's bookkeeping, `quick_engine`); SQLite commits alike either way."""
         if self.is_sqlite:
-            with self.raw_write() as cursor:
+            with self._raw_write() as cursor:
                 yield HotSQL(cursor=cursor)
         else:
-            with self.write_connection() as conn:
+            with self.write_connection() if durable else self.quick_engine.connect() as conn:
                 yield HotSQL(conn=conn)
 
     @contextmanager
     def hot_read(self) -> Iterator[HotSQL]:
         """Prebuilt reads in autocommit (emulator/hotsql.py)."""
         if self.is_sqlite:
-            with self.raw_read() as cursor:
+            with self._raw_read() as cursor:
                 yield HotSQL(cursor=cursor)
         else:
             with self.quick_engine.connect() as conn:

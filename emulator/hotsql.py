@@ -5,7 +5,7 @@ A request's own SQL on SQLite is a statement or three of microseconds each; SQLA
 per-call machinery around them (cache lookup, parameter processing, transaction and result
 objects) cost several times that (py-spy under wrk: three quarters of the rate limiter's
 upsert, 40 % of an HL register). `HotSQL` runs the same Core statements, compiled once to
-SQLite's SQL, on the thread's DBAPI connection (Database.raw_read / raw_write), and through a
+SQLite's SQL, on the thread's DBAPI connection (Database.hot_read / hot_write), and through a
 Core connection on any other database, so a vendor writes one code path. Only plain column
 types belong here (text, numbers): no type processing happens on the SQLite path.
 """

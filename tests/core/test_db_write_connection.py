@@ -1,5 +1,6 @@
-"""Database.write_connection (the journal's hot path): commits on a clean exit, rolls back on
-an error, and queues behind the same in-process write lock as write_session."""
+"""Database.write_connection (a few Core statements in one write transaction): commits on a
+clean exit, rolls back on an error, and queues behind the same in-process write lock as
+write_session."""
 
 from __future__ import annotations
 
