@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Prepared:
     sql: str
     names: tuple[str, ...]  # the bind parameters in SQL order
     defaults: Mapping[str, Any]  # values written into the statement (`.values(used=1)`)
+    row: Any = None  # a SELECT's rows: named tuples, read by column name like Core rows
 
     def args(self, params: Mapping[str, Any]) -> tuple:
         return tuple(params[n] if n in params else self.defaults[n] for n in self.names)
@@ -49,9 +51,12 @@ def prepare_sqlite(stmt: Any, keys: tuple[str, ...] | None = None) -> Prepared:
         return found[1]
     compiled = stmt.compile(dialect=sqlite.dialect(),
                             column_keys=list(keys) if keys is not None else None)
+    columns = getattr(stmt, "selected_columns", None)
     prepared = Prepared(compiled.string, tuple(compiled.positiontup or ()),
                         {k: v for k, v in compiled.params.items()
-                         if v is not None and not isinstance(v, symbol)})  # REQUIRED
+                         if v is not None and not isinstance(v, symbol)},  # REQUIRED
+                        namedtuple("Row", list(columns.keys()), rename=True)
+                        if columns is not None else None)
     with _lock:
         _prepared[(id(stmt), keys)] = (stmt, prepared)
     return prepared
@@ -65,14 +70,16 @@ class HotSQL:
     def __init__(self, *, cursor: Any = None, conn: Any = None) -> None:
         self._cursor, self._conn = cursor, conn
 
-    def rows(self, stmt: Any, params: Mapping[str, Any] | None = None) -> list[tuple]:
+    def rows(self, stmt: Any, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The statement's rows: a SELECT's read by column name on both databases."""
         if self._conn is not None:
             return list(self._conn.execute(stmt, params or {}).all())
         p = prepare_sqlite(stmt)
         try:
-            return self._cursor.execute(p.sql, p.args(params or {})).fetchall()
+            found = self._cursor.execute(p.sql, p.args(params or {})).fetchall()
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(p.sql, params, exc) from None
+        return list(map(p.row._make, found)) if p.row is not None else found
 
     def execute(self, stmt: Any, params: Mapping[str, Any]) -> None:
         """An INSERT of one row, or an UPDATE / DELETE."""

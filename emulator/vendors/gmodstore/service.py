@@ -7,7 +7,6 @@ Lifecycle: `gmodstore.purchase` is active ⇄ revoked; only `PURCHASE.apply` mov
 from __future__ import annotations
 
 import uuid
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,7 +95,7 @@ class PurchaseService:
             keys, params = frozenset(query.filters), _params(sandbox, product_id, query.filters,
                                                              n + 1)
             with self.db.hot_read() as sql:  # SQLAlchemy's per-call work was half of it
-                rows = list(map(_Row._make, sql.rows(_first_page(keys), params)))
+                rows = sql.rows(_first_page(keys), params)
             more_next, rows = len(rows) > n, rows[:n]
             last = _pos(rows[-1], "next") if rows else None
             next_cursor = self.codec.encode(last, **scope) if more_next else None
@@ -204,10 +203,6 @@ def _first_page(filter_keys: frozenset[str]):
     for key in sorted(filter_keys):
         stmt = stmt.where(_FILTER_COLUMNS[key] == bindparam(f"f_{key}"))
     return stmt.order_by(_COLUMNS.created_at, _COLUMNS.pk).limit(bindparam("n"))
-
-
-# a raw row, read like a Core one (by column name)
-_Row = namedtuple("_Row", [c.key for c in _COLUMNS])  # type: ignore[misc]
 
 
 def _params(sandbox: str, product_id: str, filters: dict, n: int) -> dict:

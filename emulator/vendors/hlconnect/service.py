@@ -7,7 +7,6 @@ HLConnect.render_error turns errors into ErrorResponse.
 from __future__ import annotations
 
 import secrets
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -62,8 +61,6 @@ _ORDER_ROWS = select(*HLOrderLine.__table__.c).where(
 _INSERT_LINES = insert(HLOrderLine.__table__)
 _INSERT_HISTORY = insert(TransitionRecord.__table__)
 _INSERT_SPENT = insert(HLSpentToken.__table__)
-# a Core row of an order line read through emulator/hotsql.py, by column name like the model
-_Line = namedtuple("_Line", [c.key for c in HLOrderLine.__table__.c])  # type: ignore[misc]
 
 
 @lru_cache(maxsize=8)
@@ -269,7 +266,7 @@ class HLService:
                   "order": order_id}
         # one autocommit statement: most polls find nothing left to progress
         with self.runtime.db.hot_read() as sql:
-            lines = list(map(_Line._make, sql.rows(_ORDER_ROWS, params)))
+            lines = sql.rows(_ORDER_ROWS, params)
         if any(line.status == PROCESSING for line in lines):
             # a line may progress or count a poll: read again under the write lock
             with self.runtime.db.write_session() as session:
