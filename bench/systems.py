@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.serving import children, free_port, stop_gracefully, wait_healthy
+from emulator.serving import children, free_port, stop_gracefully, wait_healthy, worker_pids
 
-__all__ = ["free_port", "stop_gracefully", "wait_healthy"]  # bench modules import them here
+__all__ = ["free_port", "stop_gracefully", "wait_healthy", "worker_pids"]  # bench modules import them here
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
@@ -67,20 +67,6 @@ def _rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
-
-
-def worker_pids(pid: int) -> list[int]:
-    """The worker processes of a uvicorn supervisor (`serve --workers N`): its children started
-    by multiprocessing's spawn (not its resource tracker). Empty for a single process."""
-    found = []
-    for child in children(pid):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"multiprocessing.spawn" in cmdline:
-            found.append(child)
-    return sorted(found)
 
 
 def worker_rss_mb(pid: int) -> list[float]:

@@ -93,6 +93,20 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes of a uvicorn supervisor (`serve --workers N`): its children started
+    by multiprocessing's spawn (not its resource tracker). Empty for a single process."""
+    found = []
+    for child in children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing.spawn" in cmdline:
+            found.append(child)
+    return sorted(found)
+
+
 def stop_gracefully(proc: subprocess.Popen, timeout: float = 30.0) -> None:
     """SIGTERM (the emulator finishes requests in flight and exits 0), SIGKILL if it hangs."""
     if proc.poll() is not None:

@@ -8,6 +8,7 @@ from bench import checks
 from bench import report as rep
 from bench.compare import S1, S2, S4, S5
 from bench.paced import PacedResult
+from tests.support import needs
 
 TWO = "emulator ×2"
 
@@ -179,7 +180,7 @@ def test_results_table_and_measurements_carry_worker_and_floor_rows(tmp_path):
 
 
 def test_chart_has_a_server_cpu_panel_with_the_budgets(tmp_path):
-    pytest.importorskip("matplotlib")
+    needs.module("matplotlib")
     png = tmp_path / "chart.png"
     report = _report()
     assert rep.write_chart(png, report, checks.CPU_BUDGET_MS)

@@ -18,12 +18,13 @@ from tests.support import needs
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "openapi.yaml"
 SHARED_PACKAGE = "emulator_client"
-_shared: dict[str, object] = {}  # one client of openapi.yaml per test session
+_shared: dict[str, object] = {}  # one client of openapi.yaml per test process
 
 
 def shared_client(tmp_path_factory):
-    """The client of openapi.yaml (every vendor's API is in it), generated once per session:
-    generating takes ~7 s, and each module that needs it asks for this one."""
+    """The client of openapi.yaml (every vendor's API is in it), generated once per test
+    process (each xdist worker that runs one of its modules): generating takes ~7 s, and
+    each module that needs it asks for this one."""
     if SHARED_PACKAGE not in _shared:
         _shared[SHARED_PACKAGE] = generate_client(
             SHARED_PACKAGE, tmp_path_factory.getbasetemp() / "generated-sdk")
@@ -33,7 +34,7 @@ def shared_client(tmp_path_factory):
 def generate_client(package: str, out_dir: Path):
     """Generate `package` from openapi.yaml into out_dir and import it."""
     exe = shutil.which("openapi-generator-cli") or str(Path(sys.executable).parent / "openapi-generator-cli")
-    needs.require(shutil.which("java") is not None, "Java is needed by OpenAPI Generator")
+    needs.tool("java")  # OpenAPI Generator runs on it
     cmd = [
         exe, "generate", "-i", str(SPEC), "-g", "python", "-o", str(out_dir),
         "--package-name", package, "--skip-validate-spec",

@@ -11,6 +11,7 @@ documented. The command to run by hand is in docs/reliability.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -132,6 +133,7 @@ def _outcomes(events: Path) -> dict[str, Outcome]:
     return found
 
 
+@functools.cache  # read-only; building the spec takes up to ~0.8 s
 def _operations_by_tag() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path, item in build_spec()["paths"].items():

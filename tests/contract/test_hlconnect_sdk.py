@@ -1,7 +1,7 @@
 """The seed documents' calls, through a Python client generated from openapi.yaml.
 
 The client is generated with OpenAPI Generator (the vendor's own toolchain) into a temp
-directory once per session and driven against a real emulator on a socket: the whole purchase
+directory once per test process and driven against a real emulator on a socket: the whole purchase
 (list, validate, register, poll, links, cancel) and the 401/404/409/422/502 answers.
 """
 

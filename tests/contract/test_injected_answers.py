@@ -4,7 +4,7 @@ For each vendor operation and each 4xx/5xx (or `default`) entry of its `response
 `status: N` answers the call, and the answer must be what the spec documents for that pair:
 the documented content type, a body valid against the pair's response schema (jsonschema over
 the spec, OpenAPI 3.0's `nullable` translated), the documented headers; and the client that
-OpenAPI Generator makes from the spec (tests/contract/sdk.py, once per session) must parse it
+OpenAPI Generator makes from the spec (tests/contract/sdk.py, once per test process) must parse it
 into the documented model, with the response-type table of the generated method itself.
 
 Success entries (2xx, 3xx) are not injectable by `status` (the format allows 400-599). A

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from emulator.serving import children
+from emulator.serving import worker_pids
 from tests.reliability import server
 
 TOTAL = 2000
@@ -168,21 +168,9 @@ def test_sigterm_completes_in_flight_requests(tmp_path):
     _check_store(srv.db_path, set(range(1, n + 1)))  # (restart itself: the kill -9 test)
 
 
-def _workers(parent: int) -> list[int]:
-    """The worker processes of a `serve --workers N` parent (spawned multiprocessing children,
-    not its resource tracker)."""
-    def spawned(pid: int) -> bool:
-        try:
-            return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return False
-
-    return sorted(pid for pid in children(parent) if spawned(pid))
-
-
 def test_kill_9_of_one_sqlite_worker_loses_no_acknowledged_order(tmp_path):
     srv = server.start(tmp_path, "--workers", "2")
-    workers = _workers(srv.proc.pid)
+    workers = worker_pids(srv.proc.pid)
     assert len(workers) == 2, workers
     killed: list[int] = []
 

@@ -14,12 +14,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 from tests.ship.containers import CACHE, alive, locked, podman, run
-from tests.support.needs import require
+from tests.support.needs import tool
 
 BASE_IMAGE = "docker.io/library/python:3.11-slim"
 SUITE = "bookworm"
@@ -71,8 +70,7 @@ def ensure() -> str:
                        f'{{{{index .Config.Labels "{KEY_LABEL}"}}}}', BASE_IMAGE, check=False)
         if found.returncode == 0 and found.stdout.strip() == wanted:
             return wanted
-        require(shutil.which("debootstrap") is not None,
-                "debootstrap is not installed (apt-get install debootstrap)")
+        tool("debootstrap")
         rootfs = CACHE / f"rootfs-{wanted}-{os.getpid()}"
         try:
             _debootstrap(rootfs, mirror)

@@ -1,6 +1,7 @@
 """What a test needs from the machine: skip on a laptop without it, fail under CI=true.
 
-.ci/run installs every system tool the suite uses, so a missing one there is a broken CI machine,
+.ci/run sets CI=true and installs the system tools the suite uses beyond what this machine kind
+provides (Java and PostgreSQL come with it), so a missing one there is a broken CI machine,
 never a silent skip (the repository's rule for tests needing root or system tools).
 """
 

@@ -15,7 +15,6 @@ asked. Opt-in: the suite itself never loads it.
 from __future__ import annotations
 
 import json
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from emulator.control.responses import responses_report
 from emulator.coverage_report import merge, outcome_key, render_text, summarise
 from emulator.runtime import Runtime
 from emulator.settings import Settings
+from tests.support.scratch import scratch_dir
 
 REPORTS: list[dict] = []
 PROBLEMS: list[str] = []
@@ -77,7 +77,7 @@ def pytest_configure(config) -> None:
 
 def as_one_default_emulator(merged: dict) -> dict:
     """`merged` restricted to what one emulator of the bundled vendors, default settings, documents."""
-    unused = Path(tempfile.mkdtemp(prefix="suite-coverage-")) / "unused.db"  # never opened
+    unused = scratch_dir("suite-coverage-") / "unused.db"  # never opened
     baseline = responses_report(Runtime(Settings(database_url=f"sqlite:///{unused}")).vendors, [])
     keys = {outcome_key(item) for item in baseline["responses"]}
     vendors = {item["vendor"] for item in baseline["responses"]}
