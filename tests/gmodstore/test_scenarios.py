@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from tests.conftest import FIXED_START
 from tests.gmodstore.helpers import (
     BUYERS,
@@ -14,14 +12,13 @@ from tests.gmodstore.helpers import (
     create,
     purchases_url,
 )
+from tests.support.scenarios import rules_file
 
 FIXED_START_RESET = int(FIXED_START.timestamp()) + 60  # the first window's end
 
 
 def _scenario(tmp_path, name: str, rules: str) -> str:
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(f"name: {name}\ndescription: test\nrules:\n" + textwrap.indent(rules, "  "))
-    return str(path)
+    return rules_file(tmp_path, name, rules)
 
 
 def test_bundled_rate_limited_scenario_answers_in_gmodstore_shape(make_client):

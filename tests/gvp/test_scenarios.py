@@ -3,15 +3,12 @@ the payment page's own HTML pages where the contract documents them."""
 
 from __future__ import annotations
 
-import textwrap
-
 from tests.gvp.conftest import SUBS
+from tests.support.scenarios import rules_file
 
 
 def _client(make_client, tmp_path, rules: str, **settings):
-    (tmp_path / "gvp-faults.yaml").write_text(
-        "name: gvp-faults\ndescription: test\nrules:\n" + textwrap.indent(rules, "  "))
-    return make_client(scenarios=[str(tmp_path / "gvp-faults.yaml")], **settings)
+    return make_client(scenarios=[rules_file(tmp_path, "gvp-faults", rules)], **settings)
 
 
 RULES = """\

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from tests.hlconnect.helpers import (
     AUTH,
     DE_IP,
@@ -15,6 +13,7 @@ from tests.hlconnect.helpers import (
     sandbox_body,
     validate,
 )
+from tests.support.scenarios import rules_file
 
 
 def test_fulfilment_fails_scenario_sets_the_lines_policy(make_client):
@@ -53,9 +52,7 @@ def test_live_register_buyer_country_comes_from_the_token(client):
 
 
 def _scenario(tmp_path, name: str, rules: str) -> list[str]:
-    (tmp_path / f"{name}.yaml").write_text(
-        f"name: {name}\ndescription: test\nrules:\n" + textwrap.indent(rules, "  "))
-    return [str(tmp_path / f"{name}.yaml")]
+    return [rules_file(tmp_path, name, rules)]
 
 
 def test_injected_502_on_info_is_the_documented_order_processing_failure(make_client, tmp_path):

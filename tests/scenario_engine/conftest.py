@@ -10,24 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
 from emulator.settings import settings_class
 from tests.conftest import FIXED_START
 from tests.scenario_engine.acme import Acme
+from tests.support.scenarios import write_scenario  # noqa: F401  (tests import it from here)
 
 AcmeSettings = settings_class({"acme": Acme})  # an app of these settings serves Acme only
-
-
-def write_scenario(directory: Path, name: str, body: dict | str) -> Path:
-    path = directory / f"{name}.yaml"
-    if isinstance(body, dict):
-        body = yaml.safe_dump({"name": name, "description": f"test scenario {name}", **body},
-                              sort_keys=False)
-    path.write_text(body, encoding="utf-8")
-    return path
 
 
 @pytest.fixture
