@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         serve.add_argument(flag, dest=dest, help=help_text, default=None, **extra)
     serve.add_argument("--workers", type=int, default=int(os.environ.get("EMULATOR_WORKERS", 1)),
                        help="uvicorn worker processes (EMULATOR_WORKERS, default 1); more than "
-                            "one needs PostgreSQL")
+                            "one needs a database they share: a SQLite file or PostgreSQL")
     serve.set_defaults(func=cmd_serve)
 
     spec = sub.add_parser("openapi", help="print (or --write) the merged openapi.yaml")
@@ -142,7 +142,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: None)
     if workers > 1:
         # the app built above validated everything and migrated once; each worker builds its
-        # own from the same settings (uvicorn's factory mode), sharing state through PostgreSQL
+        # own from the same settings (uvicorn's factory mode), sharing state through the database
         app.state.runtime.db.dispose()
         os.environ[WORKER_SETTINGS] = settings.model_dump_json()
         uvicorn.run("emulator.cli:worker_app", factory=True, workers=workers, host=settings.host,

@@ -18,12 +18,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from emulator.context import RequestContext
+from emulator.context import RequestContext, get_ctx
 from emulator.runtime import Runtime
 
 
 async def request_context(request: Request) -> RequestContext:
-    return request.scope["state"]["ctx"]
+    return get_ctx(request)
 
 
 async def get_runtime(request: Request) -> Runtime:

@@ -81,8 +81,9 @@ class EmulatorPipeline:
         denied = admin_denied(rt.settings, method, path, headers,
                               scope.get("query_string", b"").decode("latin-1")) \
             if path.startswith(ADMIN_PREFIX) else None
-        allowed = rt.operations.allowed(routed)
-        undeclared = bool(allowed) and not rt.operations.serves(method, routed)
+        # the Allow list only matters for a method the path does not declare
+        undeclared = not rt.operations.serves(method, routed) and bool(
+            allowed := rt.operations.allowed(routed))
         sandbox = sandbox_named(headers)
         exists = denied is None and sandbox is not None and rt.control.resolve(sandbox)
         ctx = RequestContext(

@@ -4,8 +4,10 @@ The pipeline checks the admin token and the X-Emulator-Sandbox header before any
 (emulator/pipeline.py), so every operation under /__admin, whichever fragment declares it (the
 control plane's or a vendor's), can answer 401 (a token is set and missing), 400 (a malformed
 sandbox header) and 404 (an unknown sandbox). emulator/openapi.py calls `complete` after
-merging the fragments: a new admin operation gets those statuses, the token schemes and the
-generated `Sandbox` parameter without repeating them.
+merging the fragments: a new admin operation gets those statuses and the token schemes
+without repeating them. The `Sandbox` header parameter is generated here as a component from
+the pipeline's own rule; operations reference it where they declare it (not yet all do: the
+sandbox list, health, snapshot import and GVP's cases omit it).
 """
 
 from __future__ import annotations

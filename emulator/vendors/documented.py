@@ -31,7 +31,7 @@ class DocumentedAnswer:
 def documented_answer(surface: Any, operation_id: str, status: int) -> DocumentedAnswer | None:
     """What `operation_id` documents for `status` (its own entry, else its status class, else
     `default`) in the fragment of `surface`, a vendor class (its `documented_operations` and
-    `load_fragment`); None when the fragment documents neither the operation nor the status."""
+    `read_fragment`); None when the fragment documents neither the operation nor the status."""
     return _answer(surface, operation_id, status)
 
 
@@ -61,4 +61,4 @@ def _resolve(surface: Any, response: dict) -> dict:
 
 @lru_cache(maxsize=64)  # per vendor class
 def _responses(surface: Any) -> dict[str, Any]:
-    return (surface.load_fragment().get("components") or {}).get("responses") or {}
+    return (surface.read_fragment().get("components") or {}).get("responses") or {}
