@@ -105,14 +105,13 @@ class PurchaseService:
         base = _filtered(sandbox, product_id, query.filters)
         with self.db.read_session() as session:
             if position.direction == "next":
-                stmt = base.order_by(GmsPurchase.created_at, GmsPurchase.pk)
-                if position is not None:
-                    stmt = stmt.where(_after(position))
+                stmt = base.order_by(GmsPurchase.created_at, GmsPurchase.pk).where(
+                    _after(position))
                 rows = list(session.execute(stmt.limit(n + 1)).all())
                 more_next, rows = len(rows) > n, rows[:n]
                 # an empty page after a cursor: "prev" is everything up to and including it
-                first = _pos(rows[0], "prev") if rows else (
-                    position and Position(position.created_at, position.pk + 1, "prev"))
+                first = _pos(rows[0], "prev") if rows else Position(
+                    position.created_at, position.pk + 1, "prev")
                 more_prev = first is not None and _any(session, base, _before(first))
                 last = _pos(rows[-1], "next") if rows else None
             else:

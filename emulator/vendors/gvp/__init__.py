@@ -215,8 +215,11 @@ class Gvp(Vendor):
             else:
                 verify(self.settings, None, ctx.sandbox, now, signed)
         with db.write_session() as session:
-            result = method.handler(self.make_call(session, ctx.sandbox, now, ctx.base_url,
-                                                   params, ctx.fulfilment))
+            call = self.make_call(session, ctx.sandbox, now, ctx.base_url, params,
+                                  ctx.fulfilment)
+            result = method.handler(call)
+            if call.drafts:  # a new purchase was answered but never stored: fail loudly
+                raise RuntimeError(f"{method.name}: a new purchase was never stored")
             session.commit()
         return result
 

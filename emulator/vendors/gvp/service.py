@@ -71,8 +71,9 @@ class Call:
     secret_key: str
     anchor: float              # the instant commercialisation windows are placed from
     fulfilment: Progression | None = None  # a scenario's policy for redirect payments
-    # new purchases not yet stored (id(purchase) -> their history rows so far)
-    drafts: dict[int, list[dict]] = field(default_factory=dict)
+    # new purchases not yet stored: id(purchase) -> (the purchase, its history rows so far);
+    # the purchase is kept so its id cannot be reused by another object meanwhile
+    drafts: dict[int, tuple[GvpPurchase, list[dict]]] = field(default_factory=dict)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -227,16 +228,17 @@ def new_purchase(call: Call, user_name: str, product: Product, pricing_model_id:
         device_type=device_type, created_at=call.now, updated_at=call.now,
         expiration_date=NO_END, return_url=return_url, cancel_url=cancel_url,
         track_id=track_id, ux_reference=ux_reference)
-    call.drafts[id(purchase)] = [PURCHASE_MACHINE.start_record(
-        sandbox=call.sandbox, resource_id="", at=call.now, reason=f"{payment} purchase")]
+    call.drafts[id(purchase)] = (purchase, [PURCHASE_MACHINE.start_record(
+        sandbox=call.sandbox, resource_id="", at=call.now, reason=f"{payment} purchase")])
     return purchase
 
 
 def store(call: Call, purchase: GvpPurchase) -> None:
     """Insert a draft with its history. PurchaseIds count up per sandbox: SQLite serialises
     writers, so the next id is free; on PostgreSQL two purchases may pick the same one, and
-    the loser of the unique constraint takes the one after (in a savepoint)."""
-    history = call.drafts.pop(id(purchase))
+    the loser of the unique constraint takes the one after (in a savepoint). The object stays
+    outside the session: answer from it, never add it (that would insert it again)."""
+    _, history = call.drafts.pop(id(purchase))
     sqlite = call.session.get_bind().dialect.name == "sqlite"
     with in_session(call.session) as sql:
         for _ in range(20):
@@ -269,12 +271,12 @@ def _number(call: Call, purchase: GvpPurchase, purchase_id: int) -> None:
 
 def move(call: Call, purchase: GvpPurchase, target: str, reason: str) -> None:
     draft = call.drafts.get(id(purchase))
-    if draft is None:
+    if draft is None or draft[0] is not purchase:
         PURCHASE_MACHINE.apply(call.session, purchase, target, sandbox=call.sandbox,
                                resource_id=str(purchase.purchase_id), at=call.now,
                                reason=reason)
     else:  # numbered when stored
-        draft.append(PURCHASE_MACHINE.record(purchase, target, sandbox=call.sandbox,
+        draft[1].append(PURCHASE_MACHINE.record(purchase, target, sandbox=call.sandbox,
                                              resource_id="", at=call.now, reason=reason))
     purchase.updated_at = call.now
 

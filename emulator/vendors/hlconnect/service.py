@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -63,7 +63,9 @@ _INSERT_HISTORY = insert(TransitionRecord.__table__)
 _INSERT_SPENT = insert(HLSpentToken.__table__)
 
 
-@lru_cache(maxsize=8)
+# unbounded cache, bounded by the schema (a line and at most 100 parts): an evicted statement
+# would be compiled, and kept, again by emulator/hotsql.py
+@cache
 def _taken_line(count: int):
     """Which of `count` order lines (binds line_0 ...) the order already has: one prebuilt
     statement per line count (an order with parts has several)."""
