@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Run the emulator: every vendor's API on one port.")
     for flag, dest, help_text, extra in SERVE_OPTIONS:
         serve.add_argument(flag, dest=dest, help=help_text, default=None, **extra)
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("EMULATOR_WORKERS", 1)),
+    serve.add_argument("--workers", type=int, default=None,
                        help="uvicorn worker processes (EMULATOR_WORKERS, default 1); more than "
                             "one needs a database they share: a SQLite file or PostgreSQL")
     serve.set_defaults(func=cmd_serve)
@@ -117,7 +117,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from emulator.logs import configure_logging
 
     settings = settings_from_args(args)
-    workers = getattr(args, "workers", 1)
+    workers = args.workers
+    if workers is None:  # read here, not while building the parser: a bad value in the
+        raw = os.environ.get("EMULATOR_WORKERS", "1")  # environment stops only `serve`
+        if not raw.strip().isdigit():
+            print(f"purchase-emulator: cannot start: EMULATOR_WORKERS must be a whole number, "
+                  f"not {raw!r}", file=sys.stderr)
+            return 2
+        workers = int(raw)
     refusal = workers_refusal(workers, settings.database_url)
     if refusal:
         print(f"purchase-emulator: cannot start: {refusal}", file=sys.stderr)
